@@ -1,0 +1,18 @@
+"""The Dagster code location: seven round assets, their checks, the round job and schedule."""
+
+import dagster as dg
+
+from vc_pipeline.settings import apply_defaults
+
+apply_defaults()
+
+from vc_pipeline.defs.assets import matching, members, report, survey, text  # noqa: E402
+from vc_pipeline.defs.jobs import round_job, round_schedule  # noqa: E402
+from vc_pipeline.defs.resources import round_resources  # noqa: E402
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([survey, members, text, matching, report]),
+    jobs=[round_job],
+    schedules=[round_schedule],
+    resources=round_resources(),
+)

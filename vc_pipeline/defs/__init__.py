@@ -1,0 +1,1 @@
+"""Dagster definitions: thin wiring of the plain modules into partitioned, checked assets."""

@@ -1,0 +1,1 @@
+"""The seven round assets, raw_survey → … → fairness_report."""

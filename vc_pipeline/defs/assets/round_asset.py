@@ -1,0 +1,37 @@
+"""What every round asset shares: partitions, store, pool, group and its blocking schema check."""
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from vc_pipeline.defs.checks import schema_spec
+from vc_pipeline.defs.partitions import rounds
+
+# One DuckDB writer at a time (dagster.yaml sets the pool's limit).
+DUCKDB_POOL = "duckdb"
+
+
+def round_asset(model: type[pa.DataFrameModel]):
+    """Decorate a function as a round-partitioned asset stored in DuckDB (schema `vc`, table named
+    after the asset) whose output is validated by `model` as a blocking check."""
+
+    def decorate(fn):
+        return dg.asset(
+            name=fn.__name__,
+            partitions_def=rounds,
+            pool=DUCKDB_POOL,
+            group_name="coffee_round",
+            kinds={"duckdb", "pandas"},
+            owners=["team:vc-data"],
+            metadata={"partition_expr": "round"},
+            check_specs=[schema_spec(fn.__name__, model)],
+        )(fn)
+
+    return decorate
+
+
+def stamp_round(table: pd.DataFrame, round_date) -> pd.DataFrame:
+    """`table` with its `round` column set to the round's start date (stored as DATE)."""
+    table = table.copy()
+    table["round"] = pd.Series([round_date] * len(table), index=table.index, dtype="object")
+    return table

@@ -1,0 +1,25 @@
+"""raw_survey: the round's form export as read, with canonical column names."""
+
+import dagster as dg
+import pandas as pd
+
+from vc_pipeline.defs.assets.round_asset import round_asset
+from vc_pipeline.defs.checks import schema_check
+from vc_pipeline.defs.partitions import round_of
+from vc_pipeline.defs.resources import SurveyFiles
+from vc_pipeline.schemas import RawSurvey
+from vc_pipeline.survey.reader import SurveyError
+
+
+@round_asset(RawSurvey)
+def raw_survey(context: dg.AssetExecutionContext, survey_files: SurveyFiles):
+    """The round's survey export (`<VC_SURVEY_DIR>/<round>.csv`), one row per submission. Holds PII."""
+    try:
+        table = survey_files.read(round_of(context))
+    except SurveyError as error:
+        raise dg.Failure(description=str(error)) from None
+    return dg.MaterializeResult(
+        value=table,
+        metadata={"submissions": len(table)},
+        check_results=[schema_check(RawSurvey, table, row_numbers=table["source_row"])],
+    )

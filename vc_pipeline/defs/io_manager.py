@@ -1,0 +1,32 @@
+"""Stores each round asset as its round's slice of table `vc.<asset>` in the DuckDB file."""
+
+import dagster as dg
+import pandas as pd
+
+from vc_pipeline.store.tables import connect, read_round, replace_round
+
+
+class RoundTableIOManager(dg.ConfigurableIOManager):
+    """One DuckDB table per asset; a materialization replaces its round's rows atomically.
+
+    Written for this project instead of dagster-duckdb-pandas's IO manager, which cannot address
+    schema `vc` inside a file named vc.duckdb, replaces a partition in two separate statements and
+    inserts columns by position.
+    """
+
+    database: str
+    lock_wait_seconds: float = 60.0
+
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
+        start, end = context.asset_partitions_time_window
+        with connect(self.database, wait_seconds=self.lock_wait_seconds) as connection:
+            replace_round(connection, context.asset_key.path[-1], obj, start, end)
+        context.add_output_metadata({
+            "dagster/partition_row_count": len(obj),
+            "dagster/table_name": f"vc.{context.asset_key.path[-1]}",
+        })
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+        start, end = context.asset_partitions_time_window
+        with connect(self.database, read_only=False, wait_seconds=self.lock_wait_seconds) as connection:
+            return read_round(connection, context.upstream_output.asset_key.path[-1], start, end)

@@ -1,0 +1,15 @@
+"""The round job (all seven assets for one round) and its schedule."""
+
+import dagster as dg
+
+from vc_pipeline.defs.partitions import rounds
+
+round_job = dg.define_asset_job(
+    "coffee_round",
+    selection=dg.AssetSelection.groups("coffee_round"),
+    partitions_def=rounds,
+    description="Materialize every asset of one coffee round, raw_survey to fairness_report.",
+)
+
+# Runs the round's job as the round starts; turn it on in the UI (Automation) when rounds are live.
+round_schedule = dg.build_schedule_from_partitioned_job(round_job, name="coffee_round_start")

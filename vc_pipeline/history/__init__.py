@@ -1,0 +1,1 @@
+"""What happened in earlier rounds, read from the store."""

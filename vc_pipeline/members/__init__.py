@@ -1,0 +1,1 @@
+"""The privacy boundary: respondents become members with pseudonymous ids and no PII."""

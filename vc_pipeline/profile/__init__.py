@@ -1,0 +1,1 @@
+"""Member profiles: roles, career stages and places mapped onto fixed vocabularies."""

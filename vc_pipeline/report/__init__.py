@@ -1,0 +1,1 @@
+"""How good and how fair a round's pairing is."""

@@ -1,0 +1,1 @@
+"""Fabricated survey exports for development, tests and benchmarks."""

@@ -1,0 +1,185 @@
+"""Pandera models of every stored table, one per asset, and a privacy-safe validation summary."""
+
+import re
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing.pandas import Series
+
+from vc_pipeline.profile.geography import REGIONS
+from vc_pipeline.survey.form import KEEP_REGISTERED, ROLES
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MEMBER_ID = r"^[0-9a-f]{16}$"
+EMBEDDING_DIM = 384
+
+
+class RoundTable(pa.DataFrameModel):
+    round: Series[pa.Date] = pa.Field(nullable=False)
+
+
+class RawSurvey(RoundTable):
+    """raw_survey: one row per submission, as exported (the only table holding PII)."""
+
+    source_row: Series[int] = pa.Field(ge=1, unique=True)
+    respondent_id: Series[str]
+    submitted_at: Series[str]
+    name: Series[str]
+    email: Series[str]
+    slack_handle: Series[str]
+    linkedin_url: Series[str]
+    company: Series[str]
+    role: Series[str] = pa.Field(str_length={"min_value": 1})
+    career_stage: Series[str]
+    location: Series[str]
+    buddy_preference: Series[str]
+    summary: Series[str]
+    skills: Series[str]
+    buddy_preferences: Series[str]
+    keep_registered: Series[str] = pa.Field(isin=[*KEEP_REGISTERED, ""])
+
+    @pa.check("email", name="is an email address")
+    def _email(cls, email: Series[str]) -> Series[bool]:
+        return email.map(lambda e: bool(_EMAIL.match(e)))
+
+    @pa.check("submitted_at", name="is a timestamp")
+    def _timestamp(cls, submitted_at: Series[str]) -> Series[bool]:
+        return pd.to_datetime(submitted_at, errors="coerce", format="mixed").notna()
+
+    class Config:
+        strict = True
+
+
+class SyntheticMembers(RoundTable):
+    """synthetic_members: the privacy boundary; strict, so no other (PII) column can appear."""
+
+    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
+    display_name: Series[str] = pa.Field(str_length={"min_value": 1})
+    role: Series[str]
+    career_stage: Series[str]
+    location: Series[str]
+    buddy_preference: Series[str]
+    summary: Series[str]
+    skills: Series[str]
+    buddy_preferences: Series[str]
+    keep_registered: Series[str]
+
+    class Config:
+        strict = True
+
+
+class NormalizedMembers(RoundTable):
+    """normalized_members: profiles on fixed vocabularies, missing values explicit."""
+
+    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
+    display_name: Series[str] = pa.Field(str_length={"min_value": 1})
+    role: Series[str] = pa.Field(isin=list(ROLES))
+    role_recognised: Series[bool]
+    career_stage: Series[int] = pa.Field(ge=1, le=6)
+    career_stage_known: Series[bool]
+    region: Series[str] = pa.Field(isin=list(REGIONS))
+    utc_offset: Series[float] = pa.Field(ge=-12, le=14, nullable=True)
+    wants_similar_role: Series[bool]
+    summary: Series[str]
+    skills: Series[str]
+    buddy_preferences: Series[str]
+    has_wish: Series[bool]
+
+    class Config:
+        strict = True
+
+
+class Embeddings(RoundTable):
+    """embeddings: unit vectors of each member's profile text and (if any) wish text."""
+
+    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
+    has_wish: Series[bool]
+    profile: Series[object]
+    wish: Series[object]
+
+    @pa.check("profile", "wish", name=f"is a {EMBEDDING_DIM}-d finite vector")
+    def _vector(cls, vectors: Series[object]) -> Series[bool]:
+        return vectors.map(lambda v: len(v) == EMBEDDING_DIM and bool(np.isfinite(np.asarray(v)).all()))
+
+    class Config:
+        strict = True
+
+
+class ScoreMatrix(RoundTable):
+    """score_matrix: one row per unordered pair (member_a < member_b), score and its components."""
+
+    member_a: Series[str] = pa.Field(str_matches=_MEMBER_ID)
+    member_b: Series[str] = pa.Field(str_matches=_MEMBER_ID)
+    score: Series[float] = pa.Field(ge=0)
+    preference: Series[float] = pa.Field(ge=0, le=1)
+    skills: Series[float] = pa.Field(ge=0, le=1)
+    role: Series[float] = pa.Field(ge=0, le=1)
+    experience: Series[float] = pa.Field(ge=0, le=1)
+    location: Series[float] = pa.Field(ge=0, le=1)
+    preference_met: Series[float] = pa.Field(ge=0, le=1)
+
+    @pa.dataframe_check(name="member_a < member_b, each pair once")
+    def _ordered_unique(cls, table: pd.DataFrame) -> Series[bool]:
+        return (table["member_a"] < table["member_b"]) & ~table.duplicated(["member_a", "member_b"])
+
+    class Config:
+        strict = True
+
+
+class IlpPairing(RoundTable):
+    """ilp_pairing: one row per member: the group it meets in and its partner."""
+
+    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
+    group_id: Series[int] = pa.Field(ge=0)
+    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye"])
+    partner_id: Series[str] = pa.Field(nullable=True)
+    score: Series[float] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(name="group size matches kind")
+    def _group_sizes(cls, table: pd.DataFrame) -> Series[bool]:
+        size = table.groupby("group_id")["member_id"].transform("size")
+        expected = table["kind"].map({"pair": 2, "triad": 3, "bye": 1})
+        return size == expected
+
+    class Config:
+        strict = True
+
+
+class FairnessReport(RoundTable):
+    """fairness_report: one row per metric of the round."""
+
+    metric: Series[str] = pa.Field(unique=True)
+    value: Series[float] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+
+
+class Failure(NamedTuple):
+    """One failed check: which column, which check, how many rows, and the first row numbers."""
+
+    column: str
+    check: str
+    count: int
+    rows: list[int]
+
+
+def schema_failures(model: type[pa.DataFrameModel], table: pd.DataFrame, row_numbers: pd.Series | None = None) -> list[Failure]:
+    """Validate `table` against `model`; return one Failure per (column, check), no cell values.
+
+    `row_numbers` maps the table's index to the row numbers people know (e.g. the file's rows).
+    """
+    try:
+        model.validate(table, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return []
+    failures = []
+    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=True):
+        index = group["index"].dropna()
+        rows = [int(row_numbers.loc[i]) if row_numbers is not None else int(i) for i in index]
+        failures.append(Failure(str(column) if pd.notna(column) else "(table)", str(check), len(group), sorted(rows)[:10]))
+    return failures

@@ -1,0 +1,28 @@
+"""Runtime settings: their environment variable names and documented defaults."""
+
+import os
+
+DUCKDB_PATH = "VC_DUCKDB_PATH"
+SURVEY_DIR = "VC_SURVEY_DIR"
+MEMBERS_MODE = "VC_MEMBERS_MODE"
+HASH_KEY = "VC_HASH_KEY"
+ROUNDS_CRON = "VC_ROUNDS_CRON"
+
+# A development key: fine for the fabricated sample, never for a real export (a warning says so).
+DEV_HASH_KEY = "vc-development-key-not-secret"
+
+DEFAULTS = {
+    DUCKDB_PATH: "data/vc.duckdb",
+    SURVEY_DIR: "data/surveys",
+    MEMBERS_MODE: "synthetic",
+    HASH_KEY: DEV_HASH_KEY,
+    ROUNDS_CRON: "0 0 1 * *",
+}
+
+DB_SCHEMA = "vc"
+
+
+def apply_defaults() -> None:
+    """Set every unset runtime setting to its default, so `dg.EnvVar` always resolves."""
+    for name, value in DEFAULTS.items():
+        os.environ.setdefault(name, value)

@@ -1,0 +1,1 @@
+"""Reading a round's survey export."""

@@ -1,0 +1,100 @@
+"""Read one round's form export into a table with canonical column names."""
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from vc_pipeline.survey.form import COLUMNS, HEADERS
+
+
+class SurveyError(ValueError):
+    """A survey export that cannot be read; the message names file, row and column."""
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"\s+", " ", header).strip().casefold()
+
+
+_CANONICAL_BY_KEY = {_header_key(h): c for h, c in HEADERS.items()}
+_CANONICAL_BY_KEY.update({c: c for c in COLUMNS})
+
+
+def survey_path(survey_dir: str | Path, round_key: str) -> Path:
+    """The export file of a round: `<survey_dir>/<round>.csv`."""
+    return Path(survey_dir) / f"{round_key}.csv"
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw:
+        raise SurveyError(f"{path}: the file holds NUL bytes; expected a text CSV export")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _records(text: str, path: Path) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise SurveyError(f"{path}: not a readable CSV file ({exc})") from None
+
+
+def _column_positions(headers: list[str], path: Path) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        # pandas-style duplicate suffixes ("Email.1") are duplicates too
+        key = _header_key(re.sub(r"\.\d+$", "", header))
+        canonical = _CANONICAL_BY_KEY.get(key)
+        if canonical is None:
+            continue
+        if canonical in positions:
+            raise SurveyError(
+                f"{path}: header row: column {positions[canonical] + 1} and column {index + 1} "
+                f"are both '{canonical}'; expected each form question once"
+            )
+        positions[canonical] = index
+    missing = [h for h, c in HEADERS.items() if c not in positions]
+    if missing:
+        raise SurveyError(f"{path}: header row: missing column(s) {missing}; expected the form's headers")
+    return positions
+
+
+def read_survey(path: str | Path, round_date: dt.date) -> pd.DataFrame:
+    """Read a form export (CSV) into one row per submission.
+
+    Returns the canonical columns (all text, blanks as ""), plus `round` (the round's start date)
+    and `source_row` (1-based data row in the file, for error messages). Columns that are not form
+    questions are dropped. Raises SurveyError naming the file, row and column when unreadable.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SurveyError(f"{path}: no survey export for round {round_date:%Y-%m-%d}; expected this file")
+    records = [r for r in _records(_decode(path.read_bytes(), path), path) if any(c.strip() for c in r)]
+    if not records:
+        raise SurveyError(f"{path}: the file is empty; expected a header row and one row per response")
+    headers, rows = records[0], records[1:]
+    positions = _column_positions(headers, path)
+    for number, row in enumerate(rows, start=1):
+        if len(row) > len(headers) and any(c.strip() for c in row[len(headers):]):
+            raise SurveyError(
+                f"{path}: row {number}: {len(row)} fields but the header has {len(headers)}; "
+                "expected one field per column (check for unquoted commas)"
+            )
+    table = pd.DataFrame(
+        {
+            column: [row[index].strip() if index < len(row) else "" for row in rows]
+            for column, index in positions.items()
+        },
+        columns=COLUMNS,
+        dtype="object",
+    )
+    table.insert(0, "round", [round_date] * len(rows))
+    table.insert(1, "source_row", pd.Series(range(1, len(rows) + 1), dtype="int64"))
+    return table
