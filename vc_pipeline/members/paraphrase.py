@@ -20,6 +20,9 @@ _REWRITES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bi love\b|\bi enjoy\b|\blove\b|\benjoy\b", ("into", "fond of")),
     (r"\bi like\b|\blike to\b", ("happy to", "keen to")),
     (r"\bi want to\b|\bi'd like to\b|\bwant to\b|\bwould like to\b", ("aiming to", "hoping to")),
+    (r"\bpreviously\b|\bbefore that\b", ("formerly", "earlier")),
+    (r"\bworked on\b", ("spent time on", "did work on")),
+    (r"\bdeep into\b", ("immersed in", "absorbed by")),
     (r"\bmachine learning\b", ("ML",)),
     (r"\bartificial intelligence\b", ("AI",)),
     (r"\blarge language models?\b", ("LLMs",)),
@@ -49,6 +52,13 @@ _PLACEHOLDERS = re.compile(
 _FILLER = re.compile(r"\b(really|very|just|basically|actually|quite|super)\b\s*", re.IGNORECASE)
 _ARTICLES = re.compile(r"\b(the|a|an)\b\s*", re.IGNORECASE)
 _LEAD_INS = ("mostly", "also", "notably", "in short")
+# A function word swapped when no rewrite applied, so the sentence itself changes, not just its frame.
+_FUNCTION_SWAPS = ((r"\bamateur\b", "hobbyist"), (r"\baddict\b", "lover"), (r"\bparent\b", "mum or dad"),
+                   (r"\brunner\b", "jogger"), (r"\bplayer\b", "fan"), (r"\bsenior\b", "seasoned"),
+                   (r"\bstartup\b", "young company"), (r"\bproduct\b", "offering"),
+                   (r"\bresearch\b", "study"), (r"\bcurious\b", "inquisitive"), (r"\bnew\b", "fresh"),
+                   (r"\band\b", "&"), (r"\bon\b", "around"), (r"\bin\b", "within"),
+                   (r"\bwith\b", "using"), (r"\bfor\b", "toward"), (r"\bat\b", "@"))
 _SKILL_SPLIT = re.compile(r"\s*(?:[,;/\n•|]|\band\b|&)\s*", re.IGNORECASE)
 _SKILL_SYNONYMS = {
     "machine learning": "ML",
@@ -78,9 +88,14 @@ def _reword(clause: str, rng: random.Random) -> str:
     out = _FILLER.sub("", out)
     out = re.sub(r"\s+", " ", out).strip(" ,")
     if out.casefold() == clause.casefold():
-        # nothing matched: trim articles, then lead in, so the sentence is never kept verbatim
-        trimmed = re.sub(r"\s+", " ", _ARTICLES.sub("", out)).strip()
-        out = trimmed if trimmed.casefold() != clause.casefold() else f"{rng.choice(_LEAD_INS)} {_lower_first(out)}"
+        # nothing matched: trim articles, swap a function word, or at least lead in
+        out = re.sub(r"\s+", " ", _ARTICLES.sub("", out)).strip()
+        for pattern, swap in _FUNCTION_SWAPS:
+            if out.casefold() != clause.casefold():
+                break
+            out = re.sub(pattern, swap, out, count=1, flags=re.IGNORECASE)
+        if out.casefold() == clause.casefold():
+            out = f"{rng.choice(_LEAD_INS)} {_lower_first(out)}"
     return out
 
 

@@ -16,6 +16,8 @@ _ROLE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(ml|mlops|machine learning|ai engineer|llm|prompt|ai consultant|ai)\b", "ML Engineer"),
     (r"\b(software|se|swe|developer|backend|frontend|full[- ]?stack|platform|cloud|architect|devops|sre)\b",
      "Software Engineer"),
+    # recognised titles that belong to no listed role (not counted as unrecognised)
+    (r"\b(writer|ux|designer|policy|ethics|recruiter|legal|operations|consultant)\b", "Other"),
 )
 
 _EXACT_ROLES = {r.casefold(): r for r in ROLES}

@@ -16,6 +16,12 @@ COMPONENTS = ("preference", "skills", "role", "experience", "location", "prefere
 SCORE_COLUMNS = ["round", "member_a", "member_b", "score", *COMPONENTS]
 
 
+def _per_stater(total: np.ndarray, stated: np.ndarray) -> np.ndarray:
+    """A pair's directional total divided by how many of its two members stated a preference."""
+    count = stated[:, None] + stated[None, :]
+    return np.divide(total, count, out=np.zeros_like(total, dtype=float), where=count > 0)
+
+
 def component_matrices(members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreWeights) -> dict[str, np.ndarray]:
     """Each component as an N×N matrix over `members` (row order), from their embeddings."""
     aligned = embeddings.set_index("member_id").loc[members["member_id"]]
@@ -26,13 +32,16 @@ def component_matrices(members: pd.DataFrame, embeddings: pd.DataFrame, weights:
     roles = role_matrix(list(members["role"]))
     similar = members["wants_similar_role"].to_numpy(bool)
     met = (has_wish[:, None] & (wish_fit >= weights.wish_threshold)) | (similar[:, None] & (roles == 1.0))
+    stated = (has_wish | similar).astype(float)
+    wishes_stated = has_wish.astype(float)
     return {
-        "preference": (wish_fit + wish_fit.T) / 2,
+        # averaged over the members of the pair who stated something, so one member's wish counts fully
+        "preference": _per_stater(wish_fit + wish_fit.T, wishes_stated),
+        "preference_met": _per_stater((met + met.T).astype(float), stated),
         "skills": cosine_matrix(profiles, profiles),
         "role": roles,
         "experience": experience_matrix(members["career_stage"].to_numpy()),
         "location": location_matrix(members["utc_offset"].to_numpy(dtype=float)),
-        "preference_met": (met + met.T) / 2,
     }
 
 

@@ -1,0 +1,139 @@
+"""The whole graph on both sample rounds: every invariant of a paired round holds."""
+
+import itertools
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from vc_pipeline.survey.reader import read_survey
+from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, round_date
+
+ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix",
+          "ilp_pairing", "fairness_report")
+
+
+def table(store, name: str, key: str | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(store["database"]), read_only=True) as connection:
+        rows = connection.execute(f'SELECT * FROM "vc"."vc"."{name}"').fetchdf()
+    return rows if key is None else rows[pd.to_datetime(rows["round"]).dt.date == round_date(key)]
+
+
+def test_every_asset_and_check_succeeds_for_both_rounds(sample_store):
+    for result in sample_store["results"]:
+        assert result.success
+        materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert materialized == set(ASSETS)
+        checks = result.get_asset_check_evaluations()
+        assert len(checks) == len(ASSETS) and all(c.passed for c in checks)
+
+
+def test_each_table_holds_each_round_once_with_a_date_round_column(sample_store):
+    with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
+        for name in ASSETS:
+            kinds = dict(connection.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema='vc' "
+                "AND table_name=?", [name]).fetchall())
+            assert kinds["round"] == "DATE"
+            rounds = {r for (r,) in connection.execute(f'SELECT DISTINCT round FROM "vc"."vc"."{name}"').fetchall()}
+            assert rounds == {round_date(k) for k in SAMPLE_ROUNDS}
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_every_member_is_in_exactly_one_group(sample_store, key):
+    members = table(sample_store, "normalized_members", key)
+    pairing = table(sample_store, "ilp_pairing", key)
+    assert sorted(pairing["member_id"]) == sorted(members["member_id"])
+    sizes = pairing.groupby("group_id").size()
+    assert set(sizes) <= {1, 2}
+    partners = pairing.dropna(subset=["partner_id"]).set_index("member_id")["partner_id"]
+    assert all(partners[partners[m]] == m for m in partners.index)
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_exactly_one_bye_when_the_count_is_odd(sample_store, key):
+    pairing = table(sample_store, "ilp_pairing", key)
+    assert (pairing["kind"] == "bye").sum() == len(pairing) % 2
+
+
+def test_the_sample_has_one_odd_and_one_even_round(sample_store):
+    counts = {key: len(table(sample_store, "ilp_pairing", key)) for key in SAMPLE_ROUNDS}
+    assert sorted(c % 2 for c in counts.values()) == [0, 1]
+
+
+def test_round_two_repeats_no_pair_of_round_one(sample_store):
+    first, second = (table(sample_store, "ilp_pairing", k) for k in SAMPLE_ROUNDS)
+
+    def pairs(p):
+        return {frozenset(g) for g in p[p["kind"] == "pair"].groupby("group_id")["member_id"].apply(tuple)}
+
+    returning = set(first["member_id"]) & set(second["member_id"])
+    assert len(returning) > 50  # the constraint had real work to do
+    assert not pairs(first) & pairs(second)
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_every_similar_role_request_is_met(sample_store, key):
+    members = table(sample_store, "normalized_members", key).set_index("member_id")
+    pairing = table(sample_store, "ilp_pairing", key).set_index("member_id")
+    asked = members.index[members["wants_similar_role"]]
+    assert len(asked) > 10
+    for member in asked:
+        partner = pairing.loc[member, "partner_id"]
+        assert pd.notna(partner) and members.loc[partner, "role"] == members.loc[member, "role"]
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_fairness_report_matches_the_pairing(sample_store, key):
+    report = table(sample_store, "fairness_report", key).set_index("metric")["value"]
+    pairing = table(sample_store, "ilp_pairing", key)
+    scores = pairing[pairing["kind"] == "pair"].drop_duplicates("group_id")["score"]
+    assert report["pairs"] == len(scores)
+    assert report["byes"] == (pairing["kind"] == "bye").sum()
+    assert report["repeat_pairs"] == 0
+    assert report["similar_role_satisfied_share"] == 1.0
+    assert report["score_median"] == pytest.approx(np.median(scores))
+    assert report["score_p10"] == pytest.approx(np.quantile(scores, 0.1))
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_score_matrix_has_every_pair_once(sample_store, key):
+    members = table(sample_store, "normalized_members", key)
+    scores = table(sample_store, "score_matrix", key)
+    n = len(members)
+    assert len(scores) == n * (n - 1) // 2
+    assert set(scores["member_a"]) | set(scores["member_b"]) == set(members["member_id"])
+
+
+def test_members_are_one_per_person_and_stable_across_rounds(sample_store):
+    raw = [read_survey(sample_store["surveys"] / f"{k}.csv", round_date(k)) for k in SAMPLE_ROUNDS]
+    people = [r["email"].str.casefold().nunique() for r in raw]
+    members = [table(sample_store, "synthetic_members", k) for k in SAMPLE_ROUNDS]
+    assert [len(m) for m in members] == people
+    # a returning person's synthetic members keep their ids, so history carries over
+    overlap = len(set(members[0]["member_id"]) & set(members[1]["member_id"]))
+    assert overlap >= 0.5 * len(members[0])
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_the_pairing_total_is_the_best_under_the_constraints(sample_store, key):
+    """Against an exact optimum over the same allowed graph (networkx blossom)."""
+    import networkx as nx
+
+    from vc_pipeline.history.pairs import earlier_pairs
+    from vc_pipeline.pairing.round_pairing import forbidden_pairs, score_array
+
+    members = table(sample_store, "normalized_members", key).sort_values("member_id").reset_index(drop=True)
+    scores = score_array(list(members["member_id"]), table(sample_store, "score_matrix", key))
+    with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
+        met = earlier_pairs(connection, round_date(key))
+    repeat, role = forbidden_pairs(members, met)
+    graph = nx.Graph()
+    for i, j in itertools.combinations(range(len(members)), 2):
+        if (i, j) not in repeat | role:
+            graph.add_edge(i, j, weight=scores[i, j])
+    best = sum(graph[i][j]["weight"] for i, j in nx.max_weight_matching(graph, maxcardinality=True))
+    pairing = table(sample_store, "ilp_pairing", key)
+    ours = pairing[pairing["kind"] == "pair"].drop_duplicates("group_id")["score"].sum()
+    assert ours == pytest.approx(best, rel=1e-9)

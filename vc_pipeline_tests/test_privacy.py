@@ -1,0 +1,88 @@
+"""No email, Slack handle, LinkedIn URL, company or real name leaves raw_survey."""
+
+import dagster as dg
+import duckdb
+import pytest
+
+from vc_pipeline.survey.reader import read_survey
+from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, materialize_round, round_date
+
+DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing",
+              "fairness_report")
+
+
+def _pii_values(surveys) -> set[str]:
+    values = set()
+    for key in SAMPLE_ROUNDS:
+        raw = read_survey(surveys / f"{key}.csv", round_date(key))
+        for column in ("email", "slack_handle", "linkedin_url", "company", "name"):
+            values |= {v.strip().casefold() for v in raw[column] if len(v.strip()) >= 4}
+    return values
+
+
+def _downstream_text(database) -> str:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return "\n".join(
+            connection.execute(f'SELECT * FROM "vc"."vc"."{name}"').fetchdf().astype(str).to_csv()
+            for name in DOWNSTREAM
+        ).casefold()
+
+
+def _event_log_text(instance) -> str:
+    runs = instance.get_runs()
+    return "\n".join(dg.serialize_value(entry) for run in runs for entry in instance.all_logs(run.run_id)).casefold()
+
+
+def _leaks(text: str, values: set[str]) -> list[str]:
+    return sorted(v for v in values if v in text)
+
+
+def test_sample_pii_is_real_and_present_in_raw_survey(sample_store):
+    values = _pii_values(sample_store["surveys"])
+    assert len(values) > 600  # emails, handles, URLs, companies and names of the ~166 people
+    with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
+        raw = connection.execute('SELECT * FROM "vc"."vc".raw_survey').fetchdf().astype(str).to_csv().casefold()
+    assert len(_leaks(raw, values)) == len(values)  # the scan finds what is there
+
+
+def test_no_pii_in_any_downstream_table(sample_store):
+    assert _leaks(_downstream_text(sample_store["database"]), _pii_values(sample_store["surveys"])) == []
+
+
+def test_no_pii_in_the_event_log(sample_store):
+    log = _event_log_text(sample_store["instance"])
+    assert "synthetic_members" in log and "fairness_report" in log  # the log was really read
+    assert _leaks(log, _pii_values(sample_store["surveys"])) == []
+
+
+def test_no_pii_downstream_in_passthrough_mode(sample_store, tmp_path):
+    instance = dg.DagsterInstance.ephemeral()
+    materialize_round(SAMPLE_ROUNDS[0], tmp_path / "vc.duckdb", sample_store["surveys"], instance=instance,
+                      mode="passthrough")
+    values = _pii_values(sample_store["surveys"])
+    assert _leaks(_downstream_text(tmp_path / "vc.duckdb"), values) == []
+    assert _leaks(_event_log_text(instance), values) == []
+
+
+@pytest.mark.parametrize("mode", ["synthetic", "passthrough"])
+def test_self_mentions_in_free_text_are_redacted(mode):
+    import datetime as dt
+
+    import pandas as pd
+
+    from vc_pipeline.members.build import build_members
+
+    raw = pd.DataFrame([{
+        "round": dt.date(2026, 1, 1), "source_row": 1, "respondent_id": "r1", "submitted_at": "2026-01-01 10:00",
+        "name": "Marisol Quintanilla", "email": "marisol.q@example.org", "slack_handle": "@mquint",
+        "linkedin_url": "https://www.linkedin.com/in/marisol-q-42", "company": "Quintanilla Robotics LLC",
+        "role": "ML Engineer", "career_stage": "10+ Years", "location": "Madrid, Spain",
+        "buddy_preference": "No", "summary": "Hi, I'm Marisol Quintanilla and I run ML at Quintanilla Robotics. "
+        "Mail marisol.q@example.org or @mquint on Slack; https://www.linkedin.com/in/marisol-q-42",
+        "skills": "PyTorch, Quintanilla Robotics internal tools", "buddy_preferences": "Someone like Marisol",
+        "keep_registered": "Yes"}])
+    members = build_members(raw, mode, "k").table
+    text = members.astype(str).to_csv().casefold()
+    for secret in ("marisol", "quintanilla", "example.org", "mquint", "linkedin"):
+        assert secret not in text
+    assert "pytorch" in text  # the meaning survives

@@ -1,0 +1,119 @@
+"""Small generated rounds through the whole graph: brute-force optimum, broken input, reruns."""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from vc_pipeline.history.pairs import earlier_pairs
+from vc_pipeline.pairing.round_pairing import forbidden_pairs, score_array
+from vc_pipeline.profile.taxonomy import map_role, wants_similar_role
+from vc_pipeline.sample.generate import generate_rounds, write_rounds
+from vc_pipeline_tests.conftest import best_total_brute_force, materialize_round
+
+ROUNDS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+ROLE_HEADER = "Which option best represents your role?"
+PREFERENCE_HEADER = "Do you have a preference on who your buddy should be?"
+
+
+def _feasible(export: pd.DataFrame) -> pd.DataFrame:
+    """At most one similar-role request per role, and only where two more members share that role,
+    so a tiny round stays feasible even after one of them was met in an earlier round."""
+    export = export.copy()
+    roles = export[ROLE_HEADER].map(map_role)
+    counts, granted = roles.value_counts(), set()
+    for index in export.index:
+        if not wants_similar_role(export.at[index, PREFERENCE_HEADER]):
+            continue
+        if counts[roles[index]] >= 3 and roles[index] not in granted:
+            granted.add(roles[index])
+        else:
+            export.at[index, PREFERENCE_HEADER] = "No preference"
+    return export
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small")
+    exports = generate_rounds(ROUNDS, [9, 10], seed=11, duplicates=0)
+    write_rounds(folder / "surveys", {d: _feasible(t) for d, t in exports.items()})
+    database = folder / "vc.duckdb"
+    for day in ROUNDS:
+        materialize_round(f"{day:%Y-%m-%d}", database, folder / "surveys", mode="passthrough")
+    return folder, database
+
+
+@pytest.mark.parametrize("day", ROUNDS)
+def test_ilp_total_equals_brute_force_best(small_store, day):
+    _, database = small_store
+    with duckdb.connect(str(database), read_only=True) as connection:
+        members = connection.execute('SELECT * FROM "vc"."vc".normalized_members WHERE round = ? ORDER BY member_id',
+                                     [day]).fetchdf()
+        score_rows = connection.execute('SELECT * FROM "vc"."vc".score_matrix WHERE round = ?', [day]).fetchdf()
+        pairing = connection.execute('SELECT * FROM "vc"."vc".ilp_pairing WHERE round = ?', [day]).fetchdf()
+        met = earlier_pairs(connection, day)
+    scores = score_array(list(members["member_id"]), score_rows)
+    repeat, role = forbidden_pairs(members, met)
+    best = best_total_brute_force(scores, repeat | role)
+    ours = pairing[pairing["kind"] == "pair"].drop_duplicates("group_id")["score"].sum()
+    assert ours == pytest.approx(best, abs=1e-9)
+    assert (pairing["kind"] == "bye").sum() == len(members) % 2
+
+
+def test_second_round_had_history_to_respect(small_store):
+    _, database = small_store
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert len(earlier_pairs(connection, ROUNDS[1])) >= 3
+        assert earlier_pairs(connection, ROUNDS[0]) == set()
+
+
+def test_rerunning_a_round_replaces_it_and_keeps_the_others(small_store):
+    folder, database = small_store
+
+    def snapshot():
+        with duckdb.connect(str(database), read_only=True) as connection:
+            return connection.execute(
+                'SELECT round, count(*), sum(hash(member_id || kind)) FROM "vc"."vc".ilp_pairing GROUP BY round ORDER BY round'
+            ).fetchall()
+
+    before = snapshot()
+    materialize_round(f"{ROUNDS[1]:%Y-%m-%d}", database, folder / "surveys", mode="passthrough")
+    assert snapshot() == before
+
+
+def test_a_broken_column_fails_the_blocking_check_and_stops_downstream(tmp_path):
+    exports = generate_rounds([dt.date(2026, 3, 1)], [12], seed=5)
+    broken = exports[dt.date(2026, 3, 1)].copy()
+    broken.loc[[2, 7], "Your email address"] = "not an address"
+    write_rounds(tmp_path / "surveys", {dt.date(2026, 3, 1): broken})
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", instance=instance,
+                               raise_on_error=False)
+    assert not result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert check.asset_key.to_user_string() == "raw_survey" and not check.passed
+    failures = check.metadata["failures"].value
+    assert "email" in failures and "is an email address" in failures and "| 2 |" in failures
+    assert "3, 8" in failures  # file rows named, counting from the first response
+    assert "not an address" not in failures  # no cell values in check metadata
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {"raw_survey"}
+
+
+def test_a_missing_survey_file_fails_naming_the_file(tmp_path):
+    (tmp_path / "surveys").mkdir()
+    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    description = failure.step_failure_data.user_failure_data.description
+    assert "2026-03-01.csv" in description and "no survey export" in description
+
+
+def test_a_missing_column_fails_naming_the_column(tmp_path):
+    exports = generate_rounds([dt.date(2026, 3, 1)], [6], seed=5)
+    write_rounds(tmp_path / "surveys", {d: t.drop(columns=[ROLE_HEADER]) for d, t in exports.items()})
+    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert ROLE_HEADER in failure.step_failure_data.user_failure_data.description
