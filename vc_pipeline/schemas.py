@@ -17,7 +17,18 @@ EMBEDDING_DIM = 384
 
 
 class RoundTable(pa.DataFrameModel):
+    """Rows of one round; strict, so no column beyond the model's (no PII) can appear."""
+
     round: Series[pa.Date] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+
+
+class MemberRows(RoundTable):
+    """One row per member of the round."""
+
+    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
 
 
 class RawSurvey(RoundTable):
@@ -48,14 +59,11 @@ class RawSurvey(RoundTable):
     def _timestamp(cls, submitted_at: Series[str]) -> Series[bool]:
         return pd.to_datetime(submitted_at, errors="coerce", format="mixed").notna()
 
-    class Config:
-        strict = True
 
 
-class SyntheticMembers(RoundTable):
-    """synthetic_members: the privacy boundary; strict, so no other (PII) column can appear."""
+class SyntheticMembers(MemberRows):
+    """synthetic_members: the privacy boundary; members with pseudonymous ids and no PII."""
 
-    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
     display_name: Series[str] = pa.Field(str_length={"min_value": 1})
     role: Series[str]
     career_stage: Series[str]
@@ -66,14 +74,11 @@ class SyntheticMembers(RoundTable):
     buddy_preferences: Series[str]
     keep_registered: Series[str]
 
-    class Config:
-        strict = True
 
 
-class NormalizedMembers(RoundTable):
+class NormalizedMembers(MemberRows):
     """normalized_members: profiles on fixed vocabularies, missing values explicit."""
 
-    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
     display_name: Series[str] = pa.Field(str_length={"min_value": 1})
     role: Series[str] = pa.Field(isin=list(ROLES))
     role_recognised: Series[bool]
@@ -87,14 +92,11 @@ class NormalizedMembers(RoundTable):
     buddy_preferences: Series[str]
     has_wish: Series[bool]
 
-    class Config:
-        strict = True
 
 
-class Embeddings(RoundTable):
+class Embeddings(MemberRows):
     """embeddings: unit vectors of each member's profile text and (if any) wish text."""
 
-    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
     has_wish: Series[bool]
     profile: Series[object]
     wish: Series[object]
@@ -103,8 +105,6 @@ class Embeddings(RoundTable):
     def _vector(cls, vectors: Series[object]) -> Series[bool]:
         return vectors.map(lambda v: len(v) == EMBEDDING_DIM and bool(np.isfinite(np.asarray(v)).all()))
 
-    class Config:
-        strict = True
 
 
 class ScoreMatrix(RoundTable):
@@ -124,14 +124,11 @@ class ScoreMatrix(RoundTable):
     def _ordered_unique(cls, table: pd.DataFrame) -> Series[bool]:
         return (table["member_a"] < table["member_b"]) & ~table.duplicated(["member_a", "member_b"])
 
-    class Config:
-        strict = True
 
 
-class IlpPairing(RoundTable):
+class IlpPairing(MemberRows):
     """ilp_pairing: one row per member: the group it meets in and its partner."""
 
-    member_id: Series[str] = pa.Field(str_matches=_MEMBER_ID, unique=True)
     group_id: Series[int] = pa.Field(ge=0)
     kind: Series[str] = pa.Field(isin=["pair", "triad", "bye"])
     partner_id: Series[str] = pa.Field(nullable=True)
@@ -143,9 +140,6 @@ class IlpPairing(RoundTable):
         expected = table["kind"].map({"pair": 2, "triad": 3, "bye": 1})
         return size == expected
 
-    class Config:
-        strict = True
-
 
 class FairnessReport(RoundTable):
     """fairness_report: one row per metric of the round."""
@@ -153,8 +147,6 @@ class FairnessReport(RoundTable):
     metric: Series[str] = pa.Field(unique=True)
     value: Series[float] = pa.Field(nullable=True)
 
-    class Config:
-        strict = True
 
 
 class Failure(NamedTuple):
@@ -177,6 +169,9 @@ def schema_failures(model: type[pa.DataFrameModel], table: pd.DataFrame, row_num
         cases = errors.failure_cases
     else:
         return []
+    # a missing or unexpected column is reported under the column's own name (a header, not a value)
+    structural = cases["check"].isin(["column_in_schema", "column_in_dataframe"])
+    cases = cases.assign(column=cases["column"].where(~structural, cases["failure_case"].astype(str)))
     failures = []
     for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=True):
         index = group["index"].dropna()

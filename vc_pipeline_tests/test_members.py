@@ -102,3 +102,13 @@ def test_paraphrased_skills_keep_most_items():
     out = paraphrase_skills(skills, 3)
     assert sum(s.casefold() in out.casefold() for s in ("python", "pytorch", "sql")) == 3
     assert out != skills
+
+
+def test_the_boundary_schema_rejects_any_pii_column(raw_rounds):
+    from vc_pipeline.schemas import SyntheticMembers, schema_failures
+
+    members = build_members(raw_rounds[0], "synthetic", "k").table
+    assert schema_failures(SyntheticMembers, members) == []
+    leaked = members.assign(email=raw_rounds[0]["email"].iloc[: len(members)].to_numpy())
+    (failure,) = schema_failures(SyntheticMembers, leaked)
+    assert (failure.column, failure.check) == ("email", "column_in_schema")
