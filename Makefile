@@ -14,7 +14,7 @@ export VC_MEMBERS_MODE ?= synthetic
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test dev sample clean
+.PHONY: run test dev sample bench clean
 
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
@@ -40,3 +40,6 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) $(VC_DUCKDB_PATH)
+
+bench: $(INSTALLED)
+	$(PY) -m vc_pipeline.bench $(BENCH_ARGS)

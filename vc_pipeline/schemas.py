@@ -127,12 +127,22 @@ class ScoreMatrix(RoundTable):
 
 
 class IlpPairing(MemberRows):
-    """ilp_pairing: one row per member: the group it meets in and its partner."""
+    """ilp_pairing: one row per member: its group, partner(s), score and why, and its backups."""
 
     group_id: Series[int] = pa.Field(ge=0)
     kind: Series[str] = pa.Field(isin=["pair", "triad", "bye"])
     partner_id: Series[str] = pa.Field(nullable=True)
     score: Series[float] = pa.Field(nullable=True)
+    fit_preference: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    fit_skills: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    fit_role: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    fit_experience: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    fit_location: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    fit_preference_met: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    low_quality: Series[bool]
+    violations: Series[str]
+    backup_1: Series[str] = pa.Field(nullable=True)
+    backup_2: Series[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check(name="group size matches kind")
     def _group_sizes(cls, table: pd.DataFrame) -> Series[bool]:

@@ -86,3 +86,42 @@ def round_date(key: str) -> dt.date:
 
 def pairs_of_groups(groups) -> set[frozenset]:
     return {frozenset(p) for g in groups for p in itertools.combinations(g, 2)}
+
+
+def stored_round(database: Path, day: dt.date) -> dict:
+    """A stored round's members, score rows, pairing and history, read back from the store."""
+    import duckdb
+
+    from vc_pipeline.history.pairs import round_history
+    from vc_pipeline.pairing.settings import PairingSettings
+
+    settings = PairingSettings()
+    with duckdb.connect(str(database), read_only=True) as connection:
+        read = (lambda t: connection.execute(f'SELECT * FROM "vc"."vc".{t} WHERE round = ?', [day]).fetchdf())
+        members = read("normalized_members").sort_values("member_id").reset_index(drop=True)
+        history = round_history(connection, day, lookback=settings.lookback_rounds, bye_rounds=settings.bye_rotation_rounds)
+        return {"members": members, "scores": read("score_matrix"), "pairing": read("ilp_pairing"),
+                "history": history, "settings": settings}
+
+
+def objective_problem(stored: dict) -> tuple[np.ndarray, set[tuple[int, int]], list[tuple[int, ...]]]:
+    """What the optimizer maximized for a stored round: lever-adjusted scores, the pairs the hard
+    rules forbid, and the stored groups as member indices."""
+    from vc_pipeline.pairing.constraints import hard_rules
+    from vc_pipeline.pairing.levers import adjusted_scores
+    from vc_pipeline.pairing.round_pairing import score_array
+
+    members, settings = stored["members"], stored["settings"]
+    ids = list(members["member_id"])
+    raw = score_array(ids, stored["scores"])
+    adjusted = adjusted_scores(raw, members["career_stage"].to_numpy(), damping=settings.popularity_damping,
+                               per_member=settings.popularity_candidates, bonus=settings.cross_stage_bonus)
+    rules = hard_rules(members, stored["history"].met_before)
+    forbidden = {(int(i), int(j)) for i, j in np.argwhere(np.triu(rules.any, 1))}
+    index = {m: i for i, m in enumerate(ids)}
+    groups = [tuple(index[m] for m in g) for g in stored["pairing"].groupby("group_id")["member_id"].apply(tuple)]
+    return adjusted, forbidden, groups
+
+
+def group_total(scores: np.ndarray, groups) -> float:
+    return float(sum(scores[i, j] for g in groups for i, j in itertools.combinations(g, 2)))

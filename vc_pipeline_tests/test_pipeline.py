@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from vc_pipeline.survey.reader import read_survey
-from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, round_date
+from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, group_total, objective_problem, round_date, stored_round
 
 ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix",
           "ilp_pairing", "fairness_report")
@@ -26,7 +26,9 @@ def test_every_asset_and_check_succeeds_for_both_rounds(sample_store):
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert materialized == set(ASSETS)
         checks = result.get_asset_check_evaluations()
-        assert len(checks) == len(ASSETS) and all(c.passed for c in checks)
+        names = {(c.asset_key.to_user_string(), c.check_name) for c in checks}
+        assert names == {(a, "schema") for a in ASSETS} | {("ilp_pairing", "hard_constraints")}
+        assert all(c.passed for c in checks)
 
 
 def test_each_table_holds_each_round_once_with_a_date_round_column(sample_store):
@@ -117,23 +119,28 @@ def test_members_are_one_per_person_and_stable_across_rounds(sample_store):
 
 
 @pytest.mark.parametrize("key", SAMPLE_ROUNDS)
-def test_the_pairing_total_is_the_best_under_the_constraints(sample_store, key):
-    """Against an exact optimum over the same allowed graph (networkx blossom)."""
+def test_the_pairing_is_the_best_under_the_constraints(sample_store, key):
+    """Against an exact optimum of the same objective over the same allowed graph (networkx blossom)."""
     import networkx as nx
 
-    from vc_pipeline.history.pairs import earlier_pairs
-    from vc_pipeline.pairing.round_pairing import forbidden_pairs, score_array
-
-    members = table(sample_store, "normalized_members", key).sort_values("member_id").reset_index(drop=True)
-    scores = score_array(list(members["member_id"]), table(sample_store, "score_matrix", key))
-    with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
-        met = earlier_pairs(connection, round_date(key))
-    repeat, role = forbidden_pairs(members, met)
+    stored = stored_round(sample_store["database"], round_date(key))
+    scores, forbidden, groups = objective_problem(stored)
     graph = nx.Graph()
-    for i, j in itertools.combinations(range(len(members)), 2):
-        if (i, j) not in repeat | role:
+    for i, j in itertools.combinations(range(len(scores)), 2):
+        if (i, j) not in forbidden:
             graph.add_edge(i, j, weight=scores[i, j])
-    best = sum(graph[i][j]["weight"] for i, j in nx.max_weight_matching(graph, maxcardinality=True))
-    pairing = table(sample_store, "ilp_pairing", key)
-    ours = pairing[pairing["kind"] == "pair"].drop_duplicates("group_id")["score"].sum()
-    assert ours == pytest.approx(best, rel=1e-9)
+    best = sum(scores[i, j] for i, j in nx.max_weight_matching(graph, maxcardinality=True))
+    assert group_total(scores, groups) == pytest.approx(best, rel=1e-9)
+
+
+@pytest.mark.parametrize("key", SAMPLE_ROUNDS)
+def test_every_member_has_two_backups_allowed_by_the_rules(sample_store, key):
+    stored = stored_round(sample_store["database"], round_date(key))
+    pairing = stored["pairing"].set_index("member_id")
+    _, forbidden, _ = objective_problem(stored)
+    index = {m: i for i, m in enumerate(stored["members"]["member_id"])}
+    assert pairing["backup_1"].notna().all() and pairing["backup_2"].notna().all()
+    for member, row in pairing.iterrows():
+        for backup in (row["backup_1"], row["backup_2"]):
+            assert backup != member and backup not in (row["partner_id"] or "")
+            assert tuple(sorted((index[member], index[backup]))) not in forbidden

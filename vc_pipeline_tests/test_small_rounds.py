@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from vc_pipeline.history.pairs import earlier_pairs
-from vc_pipeline.pairing.round_pairing import forbidden_pairs, score_array
 from vc_pipeline.profile.taxonomy import map_role, wants_similar_role
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
-from vc_pipeline_tests.conftest import best_total_brute_force, materialize_round
+from vc_pipeline_tests.conftest import (best_total_brute_force, group_total, materialize_round,
+                                        objective_problem, stored_round)
 
 ROUNDS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
 ROLE_HEADER = "Which option best represents your role?"
@@ -48,18 +48,10 @@ def small_store(tmp_path_factory):
 @pytest.mark.parametrize("day", ROUNDS)
 def test_ilp_total_equals_brute_force_best(small_store, day):
     _, database = small_store
-    with duckdb.connect(str(database), read_only=True) as connection:
-        members = connection.execute('SELECT * FROM "vc"."vc".normalized_members WHERE round = ? ORDER BY member_id',
-                                     [day]).fetchdf()
-        score_rows = connection.execute('SELECT * FROM "vc"."vc".score_matrix WHERE round = ?', [day]).fetchdf()
-        pairing = connection.execute('SELECT * FROM "vc"."vc".ilp_pairing WHERE round = ?', [day]).fetchdf()
-        met = earlier_pairs(connection, day)
-    scores = score_array(list(members["member_id"]), score_rows)
-    repeat, role = forbidden_pairs(members, met)
-    best = best_total_brute_force(scores, repeat | role)
-    ours = pairing[pairing["kind"] == "pair"].drop_duplicates("group_id")["score"].sum()
-    assert ours == pytest.approx(best, abs=1e-9)
-    assert (pairing["kind"] == "bye").sum() == len(members) % 2
+    stored = stored_round(database, day)
+    scores, forbidden, groups = objective_problem(stored)
+    assert group_total(scores, groups) == pytest.approx(best_total_brute_force(scores, forbidden), abs=1e-9)
+    assert (stored["pairing"]["kind"] == "bye").sum() == len(scores) % 2
 
 
 def test_second_round_had_history_to_respect(small_store):

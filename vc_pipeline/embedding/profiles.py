@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from vc_pipeline.embedding.cache import EmbeddingCache
 from vc_pipeline.embedding.model import embed_texts
 
 
@@ -12,16 +13,22 @@ def profile_text(summary: str, skills: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def embed_members(members: pd.DataFrame) -> pd.DataFrame:
-    """normalized_members rows → `round, member_id, has_wish, profile, wish` (vectors as float32 arrays)."""
-    profiles = embed_texts([profile_text(s, k) for s, k in zip(members["summary"], members["skills"])])
-    wishes = embed_texts(list(members["buddy_preferences"]))
+def embed_members(members: pd.DataFrame, cache: EmbeddingCache | None = None) -> pd.DataFrame:
+    """normalized_members rows → `round, member_id, has_wish, profile, wish` (vectors as float32 arrays).
+
+    With a `cache`, texts already in the store cost no model call and `cache.counts` adds up this
+    call's hits and misses; without one, every text goes to the model."""
+    profiles = [profile_text(s, k) for s, k in zip(members["summary"], members["skills"])]
+    wishes = list(members["buddy_preferences"])
+    embed = cache.embed if cache is not None else embed_texts
+    # Both columns in one call: one cache lookup and at most one model batch.
+    both = embed(profiles + wishes)
     return pd.DataFrame({
         "round": members["round"].to_numpy(),
         "member_id": members["member_id"].to_numpy(),
         "has_wish": members["has_wish"].to_numpy(),
-        "profile": list(profiles),
-        "wish": list(wishes),
+        "profile": list(both[:len(profiles)]),
+        "wish": list(both[len(profiles):]),
     })
 
 

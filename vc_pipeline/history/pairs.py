@@ -1,20 +1,50 @@
-"""Pairs that met in earlier rounds, from the stored ilp_pairing tables."""
+"""What earlier rounds left in the store: who met whom, and who had a bye."""
 
 import datetime as dt
 import itertools
 
 import duckdb
 
+from vc_pipeline.pairing.round_pairing import RoundHistory
 from vc_pipeline.store.tables import qualified, table_exists
 
 
-def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> set[frozenset[str]]:
-    """Every pair of member ids that shared a group (pair or triad) in a round before `round_date`."""
+def _earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: dt.date, last: int | None) -> list[dt.date]:
+    rounds = [r for (r,) in connection.execute(
+        f"SELECT DISTINCT round FROM {qualified(connection, 'ilp_pairing')} WHERE round < ? ORDER BY round DESC",
+        [round_date]).fetchall()]
+    return rounds if last is None else rounds[:last]
+
+
+def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date, lookback: int | None = None) -> set[frozenset[str]]:
+    """Every pair of member ids that shared a group (pair or triad) in the `lookback` rounds before
+    `round_date` (all earlier rounds when None)."""
     if not table_exists(connection, "ilp_pairing"):
+        return set()
+    rounds = _earlier_rounds(connection, round_date, lookback)
+    if not rounds:
         return set()
     groups = connection.execute(
         f"SELECT list(member_id) FROM {qualified(connection, 'ilp_pairing')} "
-        "WHERE round < ? AND kind <> 'bye' GROUP BY round, group_id",
-        [round_date],
+        "WHERE round IN (SELECT unnest(?::DATE[])) AND kind <> 'bye' GROUP BY round, group_id",
+        [rounds],
     ).fetchall()
     return {frozenset(pair) for (members,) in groups for pair in itertools.combinations(members, 2)}
+
+
+def recent_byes(connection: duckdb.DuckDBPyConnection, round_date: dt.date, rounds: int) -> set[str]:
+    """Members who had a bye in the `rounds` rounds before `round_date`."""
+    if rounds == 0 or not table_exists(connection, "ilp_pairing"):
+        return set()
+    recent = _earlier_rounds(connection, round_date, rounds)
+    if not recent:
+        return set()
+    return {m for (m,) in connection.execute(
+        f"SELECT member_id FROM {qualified(connection, 'ilp_pairing')} "
+        "WHERE round IN (SELECT unnest(?::DATE[])) AND kind = 'bye'", [recent]).fetchall()}
+
+
+def round_history(connection: duckdb.DuckDBPyConnection, round_date: dt.date, *, lookback: int | None,
+                  bye_rounds: int) -> RoundHistory:
+    """The history a round is paired against."""
+    return RoundHistory(earlier_pairs(connection, round_date, lookback), recent_byes(connection, round_date, bye_rounds))

@@ -1,14 +1,21 @@
-"""ilp_pairing: a round's members paired under the hard rules (no repeat pair, similar role if asked)."""
+"""ilp_pairing: a round's members paired under its hard rules, with fairness levers and backups."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from vc_pipeline.pairing.solver import Pairing, PairingInfeasible, solve_pairing
+from vc_pipeline.pairing.backups import choose_backups
+from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules
+from vc_pipeline.pairing.levers import adjusted_scores
+from vc_pipeline.pairing.settings import PairingSettings
+from vc_pipeline.pairing.solver import Pairing, solve_pairing
+from vc_pipeline.scoring.pair_scores import COMPONENTS
 
-PAIRING_COLUMNS = ["round", "member_id", "group_id", "kind", "partner_id", "score"]
+FIT_COLUMNS = [f"fit_{c}" for c in COMPONENTS]
+PAIRING_COLUMNS = ["round", "member_id", "group_id", "kind", "partner_id", "score", *FIT_COLUMNS,
+                   "low_quality", "violations", "backup_1", "backup_2"]
 
 
 class RoundInfeasible(ValueError):
@@ -16,82 +23,131 @@ class RoundInfeasible(ValueError):
 
 
 @dataclass
+class RoundHistory:
+    """What earlier rounds left behind: pairs that met, and members who recently had a bye."""
+
+    met_before: set[frozenset[str]] = field(default_factory=set)
+    recent_byes: set[str] = field(default_factory=set)
+
+
+@dataclass
 class RoundPairing:
-    """The pairing table (one row per member) and figures for the asset's metadata."""
+    """The pairing table (one row per member), the solver's result, and what to report."""
 
     table: pd.DataFrame
     pairing: Pairing
-    forbidden_repeat: int
-    forbidden_role: int
+    violations: list[str]
+    low_quality: list[str]
+    summary: dict
 
 
 def score_array(member_ids: list[str], score_table: pd.DataFrame) -> np.ndarray:
     """The N×N symmetric score matrix over `member_ids` from score_matrix rows (0 where absent)."""
-    index = {m: i for i, m in enumerate(member_ids)}
+    index = pd.Index(member_ids)
     scores = np.zeros((len(member_ids), len(member_ids)))
-    a = score_table["member_a"].map(index)
-    b = score_table["member_b"].map(index)
-    present = a.notna() & b.notna()
-    a, b = a[present].astype(int).to_numpy(), b[present].astype(int).to_numpy()
-    values = score_table.loc[present, "score"].to_numpy(float)
-    scores[a, b] = values
-    scores[b, a] = values
+    a = index.get_indexer(score_table["member_a"])
+    b = index.get_indexer(score_table["member_b"])
+    present = (a >= 0) & (b >= 0)
+    values = score_table["score"].to_numpy(float)[present]
+    scores[a[present], b[present]] = values
+    scores[b[present], a[present]] = values
     return scores
 
 
-def forbidden_pairs(members: pd.DataFrame, met_before: Iterable[frozenset[str]]) -> tuple[set, set]:
-    """Index pairs barred because they met in an earlier round, and because one of the two asked
-    for a similar role and the other has a different role."""
-    index = {m: i for i, m in enumerate(members["member_id"])}
-    repeat = set()
-    for pair in met_before:
-        ids = [index.get(m) for m in pair]
-        if len(ids) == 2 and None not in ids:
-            repeat.add((min(ids), max(ids)))
-    roles = members["role"].to_numpy()
-    similar = members["wants_similar_role"].to_numpy(bool)
-    different = roles[:, None] != roles[None, :]
-    barred = np.triu(different & (similar[:, None] | similar[None, :]), k=1)
-    role = {(int(i), int(j)) for i, j in zip(*np.nonzero(barred))}
-    return repeat, role
-
-
-def _explain(members: pd.DataFrame, stranded: list[int], repeat: set, role: set) -> str:
+def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRules) -> str:
     lines = []
     for i in stranded:
         row = members.iloc[i]
         same_role = int((members["role"] == row["role"]).sum()) - 1
-        met = sum(1 for p in repeat if i in p)
-        asked = f"asked for a similar role ({row['role']}: {same_role} other member(s) in it)" if row["wants_similar_role"] else "no similar-role request"
-        lines.append(f"  member {row['member_id']}: {asked}; met {met} of this round's members before")
-    return (
-        f"the hard constraints (no repeat pair, similar role when asked) leave {len(stranded)} member(s) "
-        f"without an allowed partner (an odd round allows one bye):\n" + "\n".join(lines)
-    )
+        asked = (f"asked for a similar role ({row['role']}: {same_role} other member(s) in it)"
+                 if row["wants_similar_role"] else "no similar-role request")
+        met = int(rules.met_before[i].sum())
+        lines.append(f"  member {row['member_id']}: {asked}; met {met} of this round's members before; "
+                     f"blocked with {int(rules.blocked[i].sum())}")
+    return ("the hard constraints (no repeat pair, similar role when asked, organizer blocks) leave "
+            f"{len(stranded)} member(s) without an allowed partner (an odd round allows one bye):\n" + "\n".join(lines))
 
 
-def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, met_before: Iterable[frozenset[str]],
-               time_limit: float = 120.0) -> RoundPairing:
-    """Solve the round: `members` (normalized_members rows), `score_table` (score_matrix rows),
-    `met_before` (pairs of member ids from earlier rounds). Returns one row per member:
-    `round, member_id, group_id, kind, partner_id, score`. Raises RoundInfeasible."""
-    members = members.sort_values("member_id").reset_index(drop=True)
-    ids = list(members["member_id"])
-    scores = score_array(ids, score_table)
-    repeat, role = forbidden_pairs(members, met_before)
-    try:
-        pairing = solve_pairing(scores, repeat | role, odd="bye", time_limit=time_limit)
-    except PairingInfeasible as exc:
-        raise RoundInfeasible(_explain(members, exc.stranded, repeat, role)) from None
+def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: RoundHistory,
+           settings: PairingSettings) -> Pairing:
+    stages = members["career_stage"].to_numpy()
+    scores = adjusted_scores(raw, stages, damping=settings.popularity_damping,
+                             per_member=settings.popularity_candidates, bonus=settings.cross_stage_bonus)
+    low = raw < settings.min_pair_quality if settings.min_pair_quality is not None else None
+    bye_allowed = ~members["member_id"].isin(history.recent_byes).to_numpy()
+    strict = settings.on_infeasible == "fail"
+    pairing = solve_pairing(scores, forbidden=rules.any if strict else (), discouraged=() if strict else rules.any,
+                            odd=settings.odd, low_quality=low, bye_allowed=bye_allowed,
+                            time_limit=settings.time_limit_seconds)
+    if pairing.left_out:
+        raise RoundInfeasible(_explain_stranded(members, pairing.left_out, rules))
+    return pairing
+
+
+def _group_rows(ids: list[str], pairing: Pairing, raw: np.ndarray, backups, notes: dict) -> pd.DataFrame:
     rows = []
     for group_id, group in enumerate(pairing.groups):
+        kind = {1: "bye", 2: "pair", 3: "triad"}[len(group)]
+        pair_scores = [raw[i, j] for x, i in enumerate(group) for j in group[x + 1:]]
         for i in group:
-            partner = next((j for j in group if j != i), None)
             rows.append({
-                "member_id": ids[i], "group_id": group_id, "kind": "pair" if len(group) == 2 else "bye",
-                "partner_id": ids[partner] if partner is not None else None,
-                "score": float(scores[i, partner]) if partner is not None else np.nan,
+                "member_id": ids[i], "group_id": group_id, "kind": kind,
+                "partner_id": ",".join(ids[j] for j in group if j != i) or None,
+                "score": float(np.mean(pair_scores)) if pair_scores else np.nan,
+                "low_quality": notes["low"].get(group_id, False),
+                "violations": notes["violations"].get(group_id, ""),
+                "backup_1": ids[backups[i][0]] if backups[i][0] is not None else None,
+                "backup_2": ids[backups[i][1]] if backups[i][1] is not None else None,
             })
-    table = pd.DataFrame(rows, columns=PAIRING_COLUMNS[1:])
+    return pd.DataFrame(rows)
+
+
+def _fits(table: pd.DataFrame, score_table: pd.DataFrame) -> pd.DataFrame:
+    """Each member's score components: the mean over the pairs of its group (why they were paired)."""
+    pairs = table.dropna(subset=["partner_id"]).assign(partner=lambda t: t["partner_id"].str.split(","))
+    pairs = pairs.explode("partner")[["member_id", "partner"]]
+    pairs["member_a"] = pairs[["member_id", "partner"]].min(axis=1)
+    pairs["member_b"] = pairs[["member_id", "partner"]].max(axis=1)
+    merged = pairs.merge(score_table[["member_a", "member_b", *COMPONENTS]], on=["member_a", "member_b"], how="left")
+    fits = merged.groupby("member_id")[list(COMPONENTS)].mean()
+    fits.columns = FIT_COLUMNS
+    return table.merge(fits, left_on="member_id", right_index=True, how="left")
+
+
+def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundHistory | None = None,
+               settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = ()) -> RoundPairing:
+    """Solve the round: `members` (normalized_members rows), `score_table` (score_matrix rows),
+    `history` (earlier pairs and recent byes), `blocked` (pairs the organizers forbid).
+
+    Returns one row per member (PAIRING_COLUMNS): its group, partner(s), score and the components
+    behind it, ranked backups, and any hard rule its group had to break. Raises RoundInfeasible
+    when settings.on_infeasible == "fail" and the rules cannot all hold."""
+    history, settings = history or RoundHistory(), settings or PairingSettings()
+    members = members.sort_values("member_id").reset_index(drop=True)
+    ids = list(members["member_id"])
+    raw = score_array(ids, score_table)
+    rules = hard_rules(members, history.met_before, blocked)
+    pairing = _solve(members, raw, rules, history, settings)
+    violations = [describe_violation(members, rules, i, j) for i, j in pairing.violations]
+    low = [f"{ids[i]} + {ids[j]}: score {raw[i, j]:.3f} below {settings.min_pair_quality}" for i, j in pairing.low_quality]
+    group_of = {i: g for g, group in enumerate(pairing.groups) for i in group}
+    notes = {"violations": {}, "low": {}}
+    for (i, j), text in zip(pairing.violations, violations):
+        notes["violations"][group_of[i]] = "; ".join(filter(None, [notes["violations"].get(group_of[i]), text]))
+    for i, _ in pairing.low_quality:
+        notes["low"][group_of[i]] = True
+    backups = (choose_backups(raw, pairing.groups, np.argwhere(np.triu(rules.any, 1)), per_member=settings.backups_per_member,
+                              cap=settings.backup_cap) if settings.backups_per_member else [(None, None)] * len(ids))
+    backups = [tuple(b) + (None,) * (2 - len(b)) for b in backups]
+    table = _fits(_group_rows(ids, pairing, raw, backups, notes), score_table)
     table.insert(0, "round", members["round"].iloc[0] if len(members) else None)
-    return RoundPairing(table[PAIRING_COLUMNS], pairing, len(repeat), len(role))
+    summary = {
+        "pairs": sum(len(g) == 2 for g in pairing.groups), "triads": sum(len(g) == 3 for g in pairing.groups),
+        "byes": len(pairing.byes), "total_score": pairing.total, "proven_optimal": pairing.proven_optimal,
+        "solver_status": pairing.solver_status, "violations": len(violations), "low_quality_pairs": len(low),
+        "earlier_pairs_barred": int(np.triu(rules.met_before, 1).sum()),
+        "role_mismatches_barred": int(np.triu(rules.role_mismatch, 1).sum()),
+        "byes_excluded_by_rotation": int(members["member_id"].isin(history.recent_byes).sum()),
+        "members_without_backup": int(table["backup_1"].isna().sum()),
+    }
+    return RoundPairing(table[PAIRING_COLUMNS], pairing, violations, low, summary)

@@ -1,12 +1,22 @@
-"""Optimal 1:1 pairing of a round as an integer program (PuLP), with hard forbidden pairs."""
+"""Optimal 1:1 pairing of a round: an integer program solved on a sparse candidate graph and
+proven optimal for the complete graph by pricing every excluded pair (and triad) with LP duals."""
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
-OddMode = Literal["bye"]
+from vc_pipeline.pairing.master import Columns, MasterSolution, SolverFailed, solve_master
+from vc_pipeline.pairing.pricing import best_candidates, price_pairs, price_triads, triad_value
+
+OddMode = Literal["bye", "triad"]
+_EPS = 1e-7
+_FULL_TRIADS_UP_TO = 40  # below this many members every triad is a column from the start
+_MAX_NEW_COLUMNS = 20000
+
+__all__ = ["Pairing", "PairingInfeasible", "SolverFailed", "solve_pairing"]
 
 
 class PairingInfeasible(ValueError):
@@ -17,93 +27,177 @@ class PairingInfeasible(ValueError):
         super().__init__(f"no pairing meets every hard constraint; members that cannot be placed: {stranded}")
 
 
-class SolverFailed(RuntimeError):
-    """The solver did not prove an optimum (time limit, error); no solution values were read."""
-
-
 @dataclass
 class Pairing:
-    """A round's groups (tuples of member indices: pairs, or a one-member bye), the total score of
-    the pairs, and whether the solver proved the total optimal."""
+    """The solved round.
+
+    groups: tuples of member indices covering every member once: pairs, at most one triad or one
+    bye (a 1-tuple), plus a 1-tuple for each member the hard constraints left out.
+    total: the sum of the pair scores (a triad counts its three pairs).
+    proven_optimal: the total is proven best over the complete graph, not just the candidates.
+    violations / low_quality: the pairs used despite being discouraged / below the minimum quality.
+    """
 
     groups: list[tuple[int, ...]]
     total: float
     proven_optimal: bool
     solver_status: str = ""
     byes: list[int] = field(default_factory=list)
+    left_out: list[int] = field(default_factory=list)
+    violations: list[tuple[int, int]] = field(default_factory=list)
+    low_quality: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _allowed_edges(n: int, forbidden: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    return [(i, j) for i in range(n) for j in range(i + 1, n) if (i, j) not in forbidden]
+def _pair_mask(n: int, pairs) -> np.ndarray:
+    if isinstance(pairs, np.ndarray) and pairs.dtype == bool:
+        mask = pairs | pairs.T
+    else:
+        mask = np.zeros((n, n), dtype=bool)
+        for i, j in pairs:
+            if i != j:
+                mask[i, j] = mask[j, i] = True
+    return mask
 
 
-def _normalized(forbidden: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    return {(min(i, j), max(i, j)) for i, j in forbidden if i != j}
+@dataclass
+class _Problem:
+    values: np.ndarray  # objective value of each pair; -inf where the pair may not be used
+    odd: OddMode
+    bye_members: list[int]
+    left_out_value: float
+    candidates: int
+    time_limit: float
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def count(self) -> int:
+        return self.n % 2
+
+    @property
+    def count_kind(self) -> str:
+        return "triad" if self.odd == "triad" and self.n >= 3 else "bye"
 
 
-def _solve_ilp(scores: np.ndarray, edges, byes_allowed: list[int], bye_count: int | None,
-               bye_penalty: float, time_limit: float):
-    import pulp
+def _columns(problem: _Problem, pairs: set, triads: set) -> Columns:
+    pairs_sorted, triads_sorted = sorted(pairs), sorted(triads)
+    byes = problem.bye_members if problem.count and problem.count_kind == "bye" else []
+    return Columns(pairs_sorted, [float(problem.values[p]) for p in pairs_sorted], triads_sorted,
+                   [triad_value(problem.values, *t) for t in triads_sorted], byes, [0.0] * len(byes))
 
-    problem = pulp.LpProblem("coffee_round", pulp.LpMaximize)
-    pair = {e: pulp.LpVariable(f"pair_{e[0]}_{e[1]}", cat="Binary") for e in edges}
-    bye = {i: pulp.LpVariable(f"bye_{i}", cat="Binary") for i in byes_allowed}
-    problem += (
-        pulp.lpSum(float(scores[i, j]) * x for (i, j), x in pair.items())
-        - bye_penalty * pulp.lpSum(bye.values())
+
+def _initial_triads(problem: _Problem, pairs: set) -> set:
+    if problem.count_kind != "triad" or not problem.count:
+        return set()
+    values, n = problem.values, problem.n
+    if n <= _FULL_TRIADS_UP_TO:
+        return {t for t in itertools.combinations(range(n), 3) if np.isfinite(triad_value(values, *t))}
+    triads = set()
+    for k in range(n):
+        best = [j for j in np.argsort(-values[k])[:3] if np.isfinite(values[k, j])]
+        for i, j in itertools.combinations(best, 2):
+            if np.isfinite(values[i, j]):
+                triads.add(tuple(sorted((k, int(i), int(j)))))
+    return triads
+
+
+def _solve(problem: _Problem, relax: bool, pairs: set, triads: set) -> MasterSolution:
+    return solve_master(problem.n, _columns(problem, pairs, triads), count=problem.count,
+                        count_kind=problem.count_kind, left_out_value=problem.left_out_value,
+                        relax=relax, time_limit=problem.time_limit)
+
+
+def _price(problem: _Problem, lp: MasterSolution, above: float, pairs: set, triads: set) -> tuple[list, list]:
+    present = np.zeros((problem.n, problem.n), dtype=bool)
+    for i, j in pairs:
+        present[i, j] = True
+    new_pairs = price_pairs(problem.values, lp.member_duals, above, present, _MAX_NEW_COLUMNS)
+    new_triads = []
+    if problem.count_kind == "triad" and problem.count and problem.n > _FULL_TRIADS_UP_TO:
+        new_triads = price_triads(problem.values, lp.member_duals, lp.count_dual, above, triads, _MAX_NEW_COLUMNS)
+    return new_pairs, new_triads
+
+
+def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
+    """Column generation to the LP optimum of the complete graph, then the integer optimum,
+    adding every column that could still beat the incumbent until none can."""
+    pairs = best_candidates(problem.values, problem.candidates)
+    triads = _initial_triads(problem, pairs)
+    while True:
+        lp = _solve(problem, True, pairs, triads)
+        new_pairs, new_triads = _price(problem, lp, _EPS, pairs, triads)
+        if not new_pairs and not new_triads:
+            break
+        pairs.update(new_pairs)
+        triads.update(new_triads)
+    while True:
+        ilp = _solve(problem, False, pairs, triads)
+        # a column can only help if its reduced cost beats the gap between LP bound and incumbent
+        above = min(0.0, ilp.objective - lp.objective) + _EPS
+        new_pairs, new_triads = _price(problem, lp, above, pairs, triads)
+        if not new_pairs and not new_triads:
+            return ilp, True
+        pairs.update(new_pairs)
+        triads.update(new_triads)
+
+
+def _result(scores: np.ndarray, solution: MasterSolution, proven: bool, tiers: np.ndarray) -> Pairing:
+    groups = sorted([tuple(p) for p in solution.pairs] + [tuple(t) for t in solution.triads]
+                    + [(i,) for i in solution.byes] + [(i,) for i in solution.left_out])
+    used = [p for g in groups for p in itertools.combinations(g, 2)]
+    return Pairing(
+        groups=groups, total=float(sum(scores[p] for p in used)), proven_optimal=proven,
+        solver_status=solution.status, byes=list(solution.byes), left_out=list(solution.left_out),
+        violations=[p for p in used if tiers[p] == 2], low_quality=[p for p in used if tiers[p] == 1],
     )
-    touching: dict[int, list] = {i: [] for i in range(len(scores))}
-    for (i, j), x in pair.items():
-        touching[i].append(x)
-        touching[j].append(x)
-    for i, xs in touching.items():
-        problem += pulp.lpSum(xs) + (bye[i] if i in bye else 0) == 1, f"meets_once_{i}"
-    if bye_count is not None:
-        problem += pulp.lpSum(bye.values()) == bye_count, "bye_count"
-    problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit))
-    status = pulp.LpStatus[problem.status]
-    if status == "Infeasible":
-        return status, None, None
-    if status != "Optimal" or problem.sol_status != pulp.LpSolutionOptimal:
-        raise SolverFailed(
-            f"the pairing solver stopped with status '{status}' "
-            f"(solution status {pulp.LpSolution.get(problem.sol_status, problem.sol_status)}); "
-            "no proven optimum, so no pairing was read"
-        )
-    chosen = [e for e, x in pair.items() if x.value() > 0.5]
-    byes = [i for i, x in bye.items() if x.value() > 0.5]
-    return status, chosen, byes
 
 
-def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] = (), *, odd: OddMode = "bye",
-                  time_limit: float = 120.0) -> Pairing:
-    """The pairing of N members that maximizes the total pair score.
+def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.ndarray = (), *,
+                  odd: OddMode = "bye", discouraged: Iterable[tuple[int, int]] | np.ndarray = (),
+                  min_quality: float | None = None, low_quality: np.ndarray | None = None,
+                  bye_allowed: np.ndarray | None = None,
+                  candidates: int = 6, time_limit: float = 120.0) -> Pairing:
+    """The pairing of N members that maximizes the total pair score, proven optimal.
 
-    scores: N×N symmetric array of pair scores. forbidden: index pairs (i, j) that may not meet.
-    odd: what happens to the leftover member when N is odd; "bye" leaves exactly one member out.
-    Returns a Pairing whose `groups` hold every member exactly once (pairs, plus one bye when N is
-    odd) and whose `total` sums the pair scores. Raises PairingInfeasible naming the members the
-    constraints strand, and SolverFailed when the solver proves no optimum (e.g. time limit).
+    scores: N×N symmetric array of pair scores. forbidden: index pairs (i, j) (or an N×N bool
+    mask) that may never meet. odd: for an odd N, "bye" leaves one member out, "triad" puts one
+    group of three together (chosen inside the optimization). discouraged: pairs used only when
+    nothing else can pair everyone, as few as possible (graceful hard constraints).
+    min_quality: pairs scoring below it are used only when nothing else can pair everyone
+    (low_quality: the same as an N×N bool mask, when quality is judged on other scores).
+    bye_allowed: bool mask of members who may take the bye (all when None or none allowed).
+    candidates: partners per member in the starting sparse graph (more are added by pricing).
+
+    Order of priority: fewest members left out, then fewest discouraged pairs, then fewest
+    low-quality pairs, then the highest total. Returns a Pairing; raises SolverFailed when the
+    solver cannot prove an optimum (e.g. time limit), never reading a partial solution.
     """
     scores = np.asarray(scores, dtype=float)
     n = len(scores)
-    if odd != "bye":
-        raise ValueError(f"odd='{odd}' is not supported; expected 'bye'")
+    if odd not in ("bye", "triad"):
+        raise ValueError(f"odd='{odd}'; expected 'bye' or 'triad'")
     if n == 0:
         return Pairing([], 0.0, True, "Optimal")
-    edges = _allowed_edges(n, _normalized(forbidden))
-    bye_count = n % 2
-    status, chosen, byes = _solve_ilp(scores, edges, list(range(n)) if bye_count else [], bye_count, 0.0, time_limit)
-    if chosen is None:
-        raise PairingInfeasible(_stranded(scores, edges, n, time_limit))
-    groups = sorted([tuple(e) for e in chosen] + [(i,) for i in byes])
-    total = float(sum(scores[i, j] for i, j in chosen))
-    return Pairing(groups, total, True, status, byes)
-
-
-def _stranded(scores: np.ndarray, edges, n: int, time_limit: float) -> list[int]:
-    """The members left out when as many as possible are paired (one of them may take the bye)."""
-    # a penalty above any achievable score total makes "fewest left out" the first priority
-    penalty = float(np.abs(scores).sum()) + 1.0
-    _, _, left_out = _solve_ilp(scores, edges, list(range(n)), None, penalty, time_limit)
-    return sorted(left_out or [])
+    excluded = _pair_mask(n, forbidden) | np.eye(n, dtype=bool)
+    tiers = np.zeros((n, n), dtype=np.int8)
+    if min_quality is not None:
+        tiers[scores < min_quality] = 1
+    if low_quality is not None:
+        tiers[low_quality | low_quality.T] = 1
+    tiers[_pair_mask(n, discouraged)] = 2
+    byes = [i for i in range(n) if bye_allowed is None or bye_allowed[i]] or list(range(n))
+    finite = scores[~excluded]
+    span = float(finite.max() - finite.min()) + 1.0 if finite.size else 1.0
+    # each priority level outweighs everything below it over a whole round
+    weight = [0.0, span * (n // 2 + 1)]
+    weight += [weight[1] * (n // 2 + 2), weight[1] * (n // 2 + 2) ** 2]
+    clean = np.where(excluded | (tiers > 0), -np.inf, scores)
+    problem = _Problem(clean, odd, byes, -weight[2], candidates, time_limit)
+    solution, proven = _generate(problem)
+    if solution.left_out and (tiers[~excluded] > 0).any():
+        graded = np.where(excluded, -np.inf, scores - np.choose(tiers, weight[:3]))
+        problem = _Problem(graded, odd, byes, -weight[3], candidates, time_limit)
+        solution, proven = _generate(problem)
+    return _result(scores, solution, proven, tiers)

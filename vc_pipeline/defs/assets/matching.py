@@ -1,5 +1,7 @@
 """score_matrix and ilp_pairing: score every pair, then solve the round's optimal pairing."""
 
+from typing import Optional
+
 import dagster as dg
 import pandas as pd
 
@@ -7,9 +9,10 @@ from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.defs.resources import RoundStore
-from vc_pipeline.history.pairs import earlier_pairs
+from vc_pipeline.history.pairs import round_history
+from vc_pipeline.pairing.master import SolverFailed
 from vc_pipeline.pairing.round_pairing import RoundInfeasible, pair_round
-from vc_pipeline.pairing.solver import SolverFailed
+from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.schemas import IlpPairing, ScoreMatrix
 from vc_pipeline.scoring.pair_scores import score_pairs
 from vc_pipeline.scoring.weights import ScoreWeights
@@ -29,10 +32,31 @@ class ScoringConfig(dg.Config):
     wish_threshold: float = _DEFAULT.wish_threshold
 
 
-class PairingConfig(dg.Config):
-    """Solver settings for this run."""
+_PAIRING = PairingSettings()
 
-    time_limit_seconds: float = 120.0
+
+class PairingConfig(dg.Config):
+    """Pairing settings for this run; meanings and defaults: vc_pipeline.pairing.settings.PairingSettings."""
+
+    odd: str = _PAIRING.odd
+    lookback_rounds: Optional[int] = _PAIRING.lookback_rounds  # noqa: UP045 (Dagster config needs Optional)
+    on_infeasible: str = _PAIRING.on_infeasible
+    bye_rotation_rounds: int = _PAIRING.bye_rotation_rounds
+    popularity_damping: float = _PAIRING.popularity_damping
+    popularity_candidates: int = _PAIRING.popularity_candidates
+    cross_stage_bonus: float = _PAIRING.cross_stage_bonus
+    min_pair_quality: Optional[float] = _PAIRING.min_pair_quality  # noqa: UP045
+    backups_per_member: int = _PAIRING.backups_per_member
+    backup_cap: int = _PAIRING.backup_cap
+    time_limit_seconds: float = _PAIRING.time_limit_seconds
+
+
+HARD_RULES_CHECK = ("hard_constraints", "WARN when the round had to break a hard rule (repeat pair, "
+                    "similar-role request, organizer block) or use a pair below the minimum quality.")
+
+
+def _md_list(lines: list[str]) -> dg.MetadataValue:
+    return dg.MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none")
 
 
 @round_asset(ScoreMatrix)
@@ -50,24 +74,31 @@ def score_matrix(context: dg.AssetExecutionContext, config: ScoringConfig, norma
     )
 
 
-@round_asset(IlpPairing)
+@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK,))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, score_matrix: pd.DataFrame,
                 normalized_members: pd.DataFrame, store: RoundStore):
-    """One global, proven-optimal 1:1 pairing for the round (PuLP/CBC): never repeats an earlier
-    round's pair, gives a similar-role buddy to whoever asked, one bye when the count is odd."""
+    """One global, proven-optimal pairing for the round (PuLP + HiGHS): never repeats an earlier
+    round's pair, gives a similar-role buddy to whoever asked, rotates the bye; fairness levers,
+    ranked backups and each pair's score components included."""
     round_date = round_of(context)
-    with store.connection() as connection:
-        met_before = earlier_pairs(connection, round_date)
     try:
-        result = pair_round(normalized_members, score_matrix, met_before, config.time_limit_seconds)
+        settings = PairingSettings(**config.model_dump())
+    except ValueError as error:
+        raise dg.Failure(description=f"ilp_pairing config: {error}") from None
+    with store.connection() as connection:
+        history = round_history(connection, round_date, lookback=settings.lookback_rounds,
+                                bye_rounds=settings.bye_rotation_rounds)
+    try:
+        result = pair_round(normalized_members, score_matrix, history, settings)
     except (RoundInfeasible, SolverFailed) as error:
         raise dg.Failure(description=str(error)) from None
     table = stamp_round(result.table, round_date)
+    broken = result.violations + result.low_quality
+    rules_check = dg.AssetCheckResult(
+        check_name=HARD_RULES_CHECK[0], passed=not broken, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"violations": _md_list(result.violations), "low_quality_pairs": _md_list(result.low_quality)})
     return dg.MaterializeResult(
         value=table,
-        metadata={"members": len(table), "pairs": int((table["kind"] == "pair").sum() // 2),
-                  "byes": int((table["kind"] == "bye").sum()), "total_score": result.pairing.total,
-                  "proven_optimal": result.pairing.proven_optimal, "solver_status": result.pairing.solver_status,
-                  "earlier_pairs_barred": result.forbidden_repeat, "role_mismatches_barred": result.forbidden_role},
-        check_results=[schema_check(IlpPairing, table)],
+        metadata={"members": len(table), **result.summary},
+        check_results=[schema_check(IlpPairing, table), rules_check],
     )

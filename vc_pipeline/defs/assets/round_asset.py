@@ -11,9 +11,10 @@ from vc_pipeline.defs.partitions import rounds
 DUCKDB_POOL = "duckdb"
 
 
-def round_asset(model: type[pa.DataFrameModel]):
+def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, str], ...] = ()):
     """Decorate a function as a round-partitioned asset stored in DuckDB (schema `vc`, table named
-    after the asset) whose output is validated by `model` as a blocking check."""
+    after the asset) whose output is validated by `model` as a blocking check. `extra_checks` are
+    (name, description) of further, non-blocking checks the asset reports."""
 
     def decorate(fn):
         return dg.asset(
@@ -24,7 +25,8 @@ def round_asset(model: type[pa.DataFrameModel]):
             kinds={"duckdb", "pandas"},
             owners=["team:vc-data"],
             metadata={"partition_expr": "round"},
-            check_specs=[schema_spec(fn.__name__, model)],
+            check_specs=[schema_spec(fn.__name__, model),
+                         *(dg.AssetCheckSpec(name, asset=fn.__name__, description=text) for name, text in extra_checks)],
         )(fn)
 
     return decorate

@@ -1,0 +1,75 @@
+"""`make bench`: the solver against networkx's exact blossom and the greedy baseline, and whole
+rounds through all seven assets. Prints a table and writes the figures to bench-results.json."""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(kind: str, n: int | None = None, timeout: float = 1800) -> dict:
+    """One measurement in a fresh process (its own peak memory)."""
+    command = [sys.executable, "-m", "vc_pipeline.bench.measure", kind] + ([str(n)] if n else [])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if done.returncode:
+        return {"n": n, "error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def solver_table(sizes: list[int], networkx_up_to: int) -> list[dict]:
+    rows = []
+    for n in sizes:
+        row = run("solver", n)
+        if n <= networkx_up_to:
+            exact = run("networkx", n)
+            row["networkx_seconds"], row["networkx_total"] = exact.get("seconds"), exact.get("total")
+            row["speedup"] = row["networkx_seconds"] / row["seconds"] if "seconds" in row else None
+            row["relative_difference"] = abs(row["total"] - row["networkx_total"]) / abs(row["networkx_total"])
+        rows.append(row)
+        print(_solver_line(row), flush=True)
+    return rows
+
+
+def _solver_line(row: dict) -> str:
+    if "error" in row:
+        return f"{row['n']:>6}  error: {row['error']}"
+    nx_part = (f"{row['networkx_seconds']:>9.2f} {row['speedup']:>8.0f}x {row['relative_difference']:>9.1e}"
+               if "networkx_seconds" in row else f"{'-':>9} {'-':>9} {'-':>9}")
+    return (f"{row['n']:>6} {row['seconds']:>9.2f} {nx_part} {row['total']:>11.4f} {row['greedy_total']:>11.4f} "
+            f"{row['total'] / row['greedy_total']:>7.4f} {str(row['proven_optimal']):>6} {row['peak_mb']:>8.0f}")
+
+
+def round_table(sizes: list[int]) -> list[dict]:
+    rows = []
+    for n in sizes:
+        row = run("round", n, timeout=3600)
+        rows.append(row)
+        if "error" in row:
+            print(f"{n:>6}  error: {row['error']}", flush=True)
+            continue
+        steps = "  ".join(f"{k}={v:.1f}s" for k, v in row["steps"].items())
+        print(f"{n:>6} {row['seconds']:>8.1f}s {row['peak_mb']:>8.0f} MB  ok={row['success']}  {steps}", flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[100, 400, 800, 2000, 5000])
+    parser.add_argument("--networkx-up-to", type=int, default=800)
+    parser.add_argument("--rounds", nargs="+", type=int, default=[100, 2000])
+    parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    args = parser.parse_args(argv)
+    definitions = run("definitions")
+    print(f"definitions load: {definitions['seconds']:.2f} s, heavy imports: {definitions['heavy_imports'] or 'none'}")
+    print(f"\n{'N':>6} {'ours s':>9} {'nx s':>9} {'speedup':>9} {'rel diff':>9} {'our total':>11} "
+          f"{'greedy':>11} {'ratio':>7} {'proven':>6} {'peak MB':>8}")
+    solver = solver_table(args.sizes, args.networkx_up_to)
+    print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  per asset (whole round, all seven assets)")
+    rounds = round_table(args.rounds)
+    args.out.write_text(json.dumps({"definitions": definitions, "solver": solver, "rounds": rounds}, indent=2))
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

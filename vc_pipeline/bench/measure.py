@@ -1,0 +1,94 @@
+"""One measurement per process, so each one's peak memory is its own: `python -m vc_pipeline.bench.measure KIND N`.
+
+Prints one JSON object. KIND is `solver` (random cosine scores, complete graph), `networkx` (the
+exact blossom on the same scores), or `round` (a generated round through all seven assets).
+"""
+
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def cosine_scores(n: int, seed: int = 0) -> np.ndarray:
+    """Cosine similarities of n random 384-d unit vectors: the issue's reference workload."""
+    vectors = np.random.default_rng(seed).normal(size=(n, 384))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors @ vectors.T
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_solver(n: int) -> dict:
+    from vc_pipeline.pairing import solve_pairing
+    from vc_pipeline.pairing.greedy import greedy_pairing
+
+    scores = cosine_scores(n)
+    started = time.perf_counter()
+    result = solve_pairing(scores)
+    seconds = time.perf_counter() - started
+    _, greedy_total = greedy_pairing(scores)
+    return {"n": n, "seconds": seconds, "total": result.total, "proven_optimal": result.proven_optimal,
+            "greedy_total": greedy_total, "peak_mb": peak_mb()}
+
+
+def measure_networkx(n: int) -> dict:
+    import networkx as nx
+
+    scores = cosine_scores(n)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from((i, j, scores[i, j]) for i in range(n) for j in range(i + 1, n))
+    started = time.perf_counter()
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    seconds = time.perf_counter() - started
+    return {"n": n, "seconds": seconds, "total": float(sum(scores[i, j] for i, j in matching))}
+
+
+def measure_round(n: int) -> dict:
+    import datetime as dt
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import dagster as dg
+
+    from vc_pipeline.sample.generate import generate_rounds, write_rounds
+    from vc_pipeline.settings import apply_defaults
+
+    apply_defaults()
+    from vc_pipeline.defs.io_manager import RoundTableIOManager
+    from vc_pipeline.defs.resources import MemberSettings, RoundStore, SurveyFiles
+    from vc_pipeline.definitions import defs
+
+    day = dt.date(2026, 1, 1)
+    with tempfile.TemporaryDirectory() as folder:
+        write_rounds(Path(folder) / "surveys", generate_rounds([day], [n], seed=n))
+        database = str(Path(folder) / "vc.duckdb")
+        resources = {"io_manager": RoundTableIOManager(database=database), "store": RoundStore(database=database),
+                     "survey_files": SurveyFiles(survey_dir=str(Path(folder) / "surveys")),
+                     "member_settings": MemberSettings(mode="synthetic", hash_key=os.environ["VC_HASH_KEY"])}
+        started = time.perf_counter()
+        result = dg.materialize(list(defs.assets), partition_key=f"{day:%Y-%m-%d}", resources=resources,
+                                raise_on_error=False)
+        seconds = time.perf_counter() - started
+    steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.get_step_success_events()}
+    return {"n": n, "success": result.success, "seconds": seconds, "steps": steps, "peak_mb": peak_mb()}
+
+
+def measure_definitions() -> dict:
+    started = time.perf_counter()
+    import vc_pipeline.definitions  # noqa: F401
+
+    heavy = [m for m in ("torch", "sentence_transformers", "pulp") if m in sys.modules]
+    return {"seconds": time.perf_counter() - started, "heavy_imports": heavy}
+
+
+KINDS = {"solver": measure_solver, "networkx": measure_networkx, "round": measure_round}
+
+if __name__ == "__main__":
+    kind = sys.argv[1]
+    print(json.dumps(measure_definitions() if kind == "definitions" else KINDS[kind](int(sys.argv[2]))))

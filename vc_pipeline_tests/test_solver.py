@@ -1,0 +1,168 @@
+"""solve_pairing against exact references: networkx blossom, brute force, hand-built hard cases."""
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vc_pipeline.pairing import SolverFailed, solve_pairing
+
+
+@st.composite
+def graphs(draw, max_members=12):
+    n = draw(st.integers(min_value=1, max_value=max_members))
+    weights = draw(st.lists(st.floats(0, 1, allow_nan=False).map(lambda x: round(x, 6)),
+                            min_size=n * n, max_size=n * n))
+    scores = np.triu(np.array(weights).reshape(n, n), 1)
+    pairs = list(itertools.combinations(range(n), 2))
+    forbidden = draw(st.sets(st.sampled_from(pairs), max_size=len(pairs))) if pairs and draw(st.booleans()) else set()
+    return scores + scores.T, forbidden
+
+
+def networkx_best(scores: np.ndarray, forbidden: set) -> tuple[int, float]:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(scores)))
+    for i, j in itertools.combinations(range(len(scores)), 2):
+        if (i, j) not in forbidden:
+            graph.add_edge(i, j, weight=scores[i, j])
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    return len(matching), sum(scores[i, j] for i, j in matching)
+
+
+def assert_valid(result, n: int, forbidden: set, odd="bye"):
+    members = sorted(i for g in result.groups for i in g)
+    assert members == list(range(n))  # everyone exactly once
+    assert all(len(g) in (1, 2, 3) for g in result.groups)
+    assert sum(len(g) == 3 for g in result.groups) <= 1
+    assert len(result.byes) <= n % 2
+    used = {p for g in result.groups for p in itertools.combinations(sorted(g), 2)}
+    assert not used & forbidden
+    if odd == "bye":
+        assert not any(len(g) == 3 for g in result.groups)
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_total_equals_networkx_max_cardinality_matching(graph):
+    scores, forbidden = graph
+    result = solve_pairing(scores, forbidden)
+    assert_valid(result, len(scores), forbidden)
+    pairs, best = networkx_best(scores, forbidden)
+    assert sum(len(g) == 2 for g in result.groups) == pairs
+    assert result.total == pytest.approx(best, abs=1e-9)
+    assert result.proven_optimal
+
+
+def brute_force(scores, forbidden, odd, discouraged=frozenset()):
+    """Best (violations, -total) over every grouping that pairs everyone (one bye/triad when odd)."""
+    n = len(scores)
+    best = None
+
+    def extend(rest, spare, groups):
+        nonlocal best
+        if not rest:
+            used = [p for g in groups for p in itertools.combinations(g, 2)]
+            key = (sum(p in discouraged for p in used), -sum(scores[p] for p in used))
+            best = key if best is None or key < best else best
+            return
+        first, others = rest[0], rest[1:]
+        if spare and odd == "bye":
+            extend(others, False, groups)
+        for k, partner in enumerate(others):
+            if (first, partner) in forbidden:
+                continue
+            remaining = others[:k] + others[k + 1:]
+            extend(remaining, spare, groups + [(first, partner)])
+            if spare and odd == "triad":
+                for m, third in enumerate(remaining):
+                    if (first, third) not in forbidden and (partner, third) not in forbidden:
+                        extend(remaining[:m] + remaining[m + 1:], False, groups + [(first, partner, third)])
+
+    extend(tuple(range(n)), n % 2 == 1, [])
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs(max_members=9))
+def test_triad_mode_puts_the_best_triad_together(graph):
+    scores, forbidden = graph
+    n = len(scores)
+    best = brute_force(scores, forbidden, "triad")
+    result = solve_pairing(scores, forbidden, odd="triad")
+    if best is None or result.left_out:
+        return  # no grouping pairs everyone under the constraints; covered by the matching test
+    assert_valid(result, n, forbidden, odd="triad")
+    assert sum(len(g) == 3 for g in result.groups) == n % 2 if n >= 3 else True
+    assert result.total == pytest.approx(-best[1], abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs(max_members=9))
+def test_discouraged_pairs_are_used_as_few_times_as_possible(graph):
+    scores, discouraged = graph
+    result = solve_pairing(scores, discouraged=discouraged)
+    violations, negative_total = brute_force(scores, set(), "bye", frozenset(discouraged))
+    assert len(result.violations) == violations
+    assert result.total == pytest.approx(-negative_total, abs=1e-9)
+    assert not result.left_out
+
+
+def blossom_cases():
+    # two triangles joined by one edge: the optimum uses the bridge only if it must
+    two_triangles = {(0, 1): 5, (1, 2): 5, (0, 2): 5, (3, 4): 5, (4, 5): 5, (3, 5): 5, (2, 3): 1}
+    # a 5-cycle with a pendant: the odd cycle must be broken at the right place
+    cycle_pendant = {(0, 1): 3, (1, 2): 3, (2, 3): 3, (3, 4): 3, (4, 0): 3, (4, 5): 1}
+    # the Petersen graph, unit weights: perfect matchings exist, LP relaxation has a half-integral optimum
+    petersen = {tuple(sorted(e)): 1.0 for e in nx.petersen_graph().edges}
+    # nested blossoms: a triangle inside a 5-cycle, each odd set tempting a fractional LP
+    nested = {(0, 1): 4, (1, 2): 4, (0, 2): 4, (2, 3): 2, (3, 4): 2, (4, 5): 2, (5, 6): 2, (6, 0): 2, (5, 7): 1}
+    return [(6, two_triangles), (6, cycle_pendant), (10, petersen), (8, nested)]
+
+
+@pytest.mark.parametrize("n, edges", blossom_cases())
+def test_hand_built_odd_cycles(n, edges):
+    scores = np.zeros((n, n))
+    for (i, j), w in edges.items():
+        scores[i, j] = scores[j, i] = w
+    forbidden = {p for p in itertools.combinations(range(n), 2) if p not in edges}
+    result = solve_pairing(scores, forbidden)
+    pairs, best = networkx_best(scores, forbidden)
+    assert_valid(result, n, forbidden)
+    assert sum(len(g) == 2 for g in result.groups) == pairs
+    assert result.total == pytest.approx(best)
+
+
+def test_sparse_start_is_proven_on_a_larger_round():
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(120, 16))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = vectors @ vectors.T
+    result = solve_pairing(scores, candidates=2)  # far too few candidates: pricing must add the rest
+    _, best = networkx_best(scores, set())
+    assert result.proven_optimal and result.total == pytest.approx(best, rel=1e-9)
+
+
+def test_bye_goes_only_to_allowed_members():
+    rng = np.random.default_rng(3)
+    scores = rng.random((7, 7))
+    scores = scores + scores.T
+    allowed = np.array([False, False, False, False, False, True, False])
+    assert solve_pairing(scores, bye_allowed=allowed).byes == [5]
+
+
+def test_low_quality_pairs_only_when_nothing_else_works():
+    scores = np.array([[0, .9, .1, .1], [.9, 0, .1, .1], [.1, .1, 0, .2], [.1, .1, .2, 0]])
+    result = solve_pairing(scores, min_quality=0.3)
+    assert result.low_quality == [(2, 3)]  # the only way to pair 2 and 3
+    result = solve_pairing(scores, min_quality=0.3, forbidden={(2, 3)})
+    assert sorted(result.low_quality) == [(0, 2), (1, 3)] or sorted(result.low_quality) == [(0, 3), (1, 2)]
+
+
+def test_a_time_limit_fails_with_the_status_named_and_reads_nothing():
+    rng = np.random.default_rng(1)
+    scores = rng.random((600, 600))
+    with pytest.raises(SolverFailed, match="status"):
+        solve_pairing(scores + scores.T, time_limit=1e-6)
