@@ -137,6 +137,20 @@ def test_every_member_covered_before_anyone_gets_a_second():
     assert all(slots[0] is not None and slots[1] is None for slots in result)
 
 
+def test_coverage_wins_even_when_it_costs_a_chain_of_better_scores():
+    # cap 1: member 1 may only have member 2 (score -0.29). Covering 1 reshuffles a chain of
+    # better pairs; a solve with a small first-slot bonus leaves 1 out, so the bonus must be raised
+    scores = np.array([
+        [0, .38, .82, .66, .32, .76], [.38, 0, -.29, .58, .72, .62], [.82, -.29, 0, .91, .77, .59],
+        [.66, .58, .91, 0, .87, .64], [.32, .72, .77, .87, 0, .82], [.76, .62, .59, .64, .82, 0],
+    ])
+    groups, forbidden = [(4, 1), (5, 0), (2, 3)], {(0, 1), (0, 3), (1, 3), (1, 5)}
+    result = choose_backups(scores, groups, forbidden, per_member=2, cap=1)
+    assert_valid(result, scores, groups, forbidden, 2, 1)
+    assert result[1][0] == 2
+    assert covered_and_total(result, scores) == pytest.approx(exact_optimum(scores, groups, forbidden, 2, 1))
+
+
 def test_member_without_an_allowed_partner_gets_none():
     scores, groups, _ = random_round(6, 6)
     forbidden = {(0, j) for j in range(1, 6)}

@@ -4,7 +4,8 @@ HiGHS is the solver: on 2,000 members with 12 candidates each it proved the inte
 2.5 s where CBC took 14 s, and it returns exact LP duals (CBC's are rounded to ~1e-8).
 """
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +25,8 @@ class Columns:
     triad_values: list[float]
     bye_members: list[int]
     bye_values: list[float]
+    # odd member sets S: at most (|S| - 1) / 2 groups lie wholly inside S (blossom inequalities)
+    odd_sets: list[tuple[int, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -35,7 +38,10 @@ class MasterSolution:
     left_out: list[int]
     member_duals: np.ndarray | None = None
     count_dual: float = 0.0
+    odd_set_duals: list[float] = field(default_factory=list)
     status: str = ""
+    integral: bool = True
+    pair_levels: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 def _check(problem, pulp, what: str) -> str:
@@ -81,6 +87,7 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
         covering[i].append(x)
     for i, xs in enumerate(covering):
         problem += pulp.lpSum(xs) == 1, f"m{i}"
+    _add_odd_sets(problem, pulp, columns, pair, triad)
     counted = bye if count_kind == "bye" else triad
     if count_kind == "triad":
         # at most one triad: when no three members may meet, the odd one is left out instead
@@ -94,15 +101,32 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
     solution = MasterSolution(objective, chosen(pair, columns.pairs), chosen(triad, columns.triads),
                               chosen(bye, columns.bye_members), chosen(slack, range(n)), status=status)
     if relax:
-        solution.member_duals, solution.count_dual = _duals(problem, n, count, objective)
+        levels = [x.value() or 0.0 for x in pair + triad + bye + slack]
+        solution.integral = all(min(v, 1 - v) < 1e-6 for v in levels)
+        solution.pair_levels = {e: x.value() or 0.0 for e, x in zip(columns.pairs, pair) if (x.value() or 0) > 1e-9}
+        solution.member_duals, solution.count_dual, solution.odd_set_duals = _duals(problem, n, count, columns, objective)
     return solution
 
 
-def _duals(problem, n: int, count: int, objective: float) -> tuple[np.ndarray, float]:
+def _add_odd_sets(problem, pulp, columns: Columns, pair, triad) -> None:
+    if not columns.odd_sets:
+        return
+    pair_of = dict(zip(columns.pairs, pair))
+    triad_of = dict(zip(columns.triads, triad))
+    for k, members in enumerate(columns.odd_sets):
+        inside = [pair_of[p] for p in itertools.combinations(members, 2) if p in pair_of]
+        inside += [triad_of[t] for t in itertools.combinations(members, 3) if t in triad_of]
+        problem += pulp.lpSum(inside) <= (len(members) - 1) // 2, f"o{k}"
+
+
+def _duals(problem, n: int, count: int, columns: Columns, objective: float) -> tuple[np.ndarray, float, list[float]]:
     member = np.array([problem.constraints[f"m{i}"].pi or 0.0 for i in range(n)], dtype=float)
     count_dual = float(problem.constraints["count"].pi or 0.0) if "count" in problem.constraints else 0.0
+    odd = np.array([problem.constraints[f"o{k}"].pi or 0.0 for k in range(len(columns.odd_sets))], dtype=float)
+    bounds = np.array([(len(s) - 1) // 2 for s in columns.odd_sets], dtype=float)
     # solvers differ in the sign convention of duals under maximization; strong duality decides
     for sign in (1.0, -1.0):
-        if abs(sign * (member.sum() + count * count_dual) - objective) <= 1e-6 * max(1.0, abs(objective)):
-            return sign * member, sign * count_dual
+        dual_objective = sign * (member.sum() + count * count_dual + float(odd @ bounds))
+        if abs(dual_objective - objective) <= 1e-6 * max(1.0, abs(objective)):
+            return sign * member, sign * count_dual, list(sign * odd)
     raise SolverFailed("the LP duals do not match the LP objective; optimality cannot be proven")

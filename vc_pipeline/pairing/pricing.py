@@ -6,6 +6,8 @@ column's reduced cost, so a column whose reduced cost is at most (incumbent − 
 beat the incumbent: pricing every excluded column proves the pairing optimal for the full graph.
 """
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 _BLOCK = 1024  # rows priced at once: bounds memory on large rounds
@@ -27,13 +29,29 @@ def best_candidates(values: np.ndarray, per_member: int) -> set[tuple[int, int]]
     return pairs
 
 
-def price_pairs(values: np.ndarray, duals: np.ndarray, above: float, present: np.ndarray, limit: int) -> list[tuple[int, int]]:
+@dataclass
+class Duals:
+    """LP duals: per member, of the odd-round count, and of each odd-set (blossom) inequality."""
+
+    members: np.ndarray
+    count: float = 0.0
+    odd_sets: list[tuple[int, ...]] = field(default_factory=list)
+    odd_set_duals: list[float] = field(default_factory=list)
+
+    def active_odd_sets(self) -> list[tuple[np.ndarray, float]]:
+        return [(np.array(s), z) for s, z in zip(self.odd_sets, self.odd_set_duals) if z > 1e-12]
+
+
+def price_pairs(values: np.ndarray, duals: Duals, above: float, present: np.ndarray, limit: int) -> list[tuple[int, int]]:
     """Pairs (i < j) not yet `present` whose reduced cost exceeds `above`, best first, at most `limit`."""
     found_pairs, found_costs = [], []
-    n = len(values)
+    n, y, odd_sets = len(values), duals.members, duals.active_odd_sets()
     for start in range(0, n, _BLOCK):
         rows = slice(start, min(n, start + _BLOCK))
-        reduced = values[rows] - duals[rows, None] - duals[None, :]
+        reduced = values[rows] - y[rows, None] - y[None, :]
+        for members, z in odd_sets:
+            inside = members[(members >= start) & (members < rows.stop)]
+            reduced[np.ix_(inside - start, members)] -= z
         mask = (reduced > above) & ~present[rows]
         mask &= np.arange(n)[None, :] > np.arange(start, rows.stop)[:, None]
         i, j = np.nonzero(mask)
@@ -49,15 +67,17 @@ def triad_value(values: np.ndarray, i: int, j: int, k: int) -> float:
     return float(values[i, j] + values[i, k] + values[j, k])
 
 
-def price_triads(values: np.ndarray, duals: np.ndarray, count_dual: float, above: float,
-                 present: set[tuple[int, int, int]], limit: int) -> list[tuple[int, int, int]]:
+def price_triads(values: np.ndarray, dual: Duals, above: float, present: set[tuple[int, int, int]],
+                 limit: int) -> list[tuple[int, int, int]]:
     """Triads (i < j < k) not yet `present` whose reduced cost exceeds `above`, at most `limit`.
 
     Prunes soundly: with every pair priced out (reduced cost <= ~0), a triad's reduced cost is at
-    most any of its pair values + max dual − count dual, so each of its pairs must exceed that bound.
+    most any of its pair values + max dual − count dual (+ the odd-set duals a pair may carry), so
+    each of its pairs must exceed that bound.
     """
-    n = len(values)
-    floor = above + count_dual - duals.max() - 1e-6
+    n, duals, count_dual = len(values), dual.members, dual.count
+    odd_sets = dual.active_odd_sets()
+    floor = above + count_dual - duals.max() - 1e-6 - 2 * sum(z for _, z in odd_sets)
     high = values > floor
     found: list[tuple[float, tuple[int, int, int]]] = []
     for i in range(n):
@@ -73,7 +93,38 @@ def price_triads(values: np.ndarray, duals: np.ndarray, count_dual: float, above
         reduced = (values[i, j] + values[i, k] + values[j, k]) - duals[i] - duals[j] - duals[k] - count_dual
         for index in np.nonzero(reduced > above)[0]:
             triad = (i, int(j[index]), int(k[index]))
-            if triad not in present:
-                found.append((float(reduced[index]), triad))
+            cost = float(reduced[index]) - sum(z for s, z in odd_sets if set(triad) <= set(s.tolist()))
+            if triad not in present and cost > above:
+                found.append((cost, triad))
     found.sort(reverse=True)
     return [t for _, t in found[:limit]]
+
+
+def violated_odd_sets(n: int, pair_levels: dict[tuple[int, int], float]) -> list[tuple[int, ...]]:
+    """Odd member sets whose blossom inequality the LP solution breaks: the components of its
+    fractional pairs with an odd number of members and more than (|S| - 1) / 2 pairs inside."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (i, j), level in pair_levels.items():
+        if 1e-6 < level < 1 - 1e-6:
+            parent[root(i)] = root(j)
+    components: dict[int, list[int]] = {}
+    for i, j in pair_levels:
+        for m in (i, j):
+            components.setdefault(root(m), []).append(m)
+    sets = []
+    for members in components.values():
+        members = sorted(set(members))
+        if len(members) < 3 or len(members) % 2 == 0:
+            continue
+        inside = set(members)
+        total = sum(v for (i, j), v in pair_levels.items() if i in inside and j in inside)
+        if total > (len(members) - 1) / 2 + 1e-6:
+            sets.append(tuple(members))
+    return sets

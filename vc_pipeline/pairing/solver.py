@@ -9,12 +9,14 @@ from typing import Literal
 import numpy as np
 
 from vc_pipeline.pairing.master import Columns, MasterSolution, SolverFailed, solve_master
-from vc_pipeline.pairing.pricing import best_candidates, price_pairs, price_triads, triad_value
+from vc_pipeline.pairing.pricing import (Duals, best_candidates, price_pairs, price_triads, triad_value,
+                                        violated_odd_sets)
 
 OddMode = Literal["bye", "triad"]
 _EPS = 1e-7
 _FULL_TRIADS_UP_TO = 40  # below this many members every triad is a column from the start
 _MAX_NEW_COLUMNS = 20000
+_MAX_CUT_ROUNDS = 200
 
 __all__ = ["Pairing", "PairingInfeasible", "SolverFailed", "solve_pairing"]
 
@@ -81,11 +83,11 @@ class _Problem:
         return "triad" if self.odd == "triad" and self.n >= 3 else "bye"
 
 
-def _columns(problem: _Problem, pairs: set, triads: set) -> Columns:
+def _columns(problem: _Problem, pairs: set, triads: set, odd_sets: list) -> Columns:
     pairs_sorted, triads_sorted = sorted(pairs), sorted(triads)
     byes = problem.bye_members if problem.count and problem.count_kind == "bye" else []
     return Columns(pairs_sorted, [float(problem.values[p]) for p in pairs_sorted], triads_sorted,
-                   [triad_value(problem.values, *t) for t in triads_sorted], byes, [0.0] * len(byes))
+                   [triad_value(problem.values, *t) for t in triads_sorted], byes, [0.0] * len(byes), odd_sets)
 
 
 def _initial_triads(problem: _Problem, pairs: set) -> set:
@@ -103,40 +105,50 @@ def _initial_triads(problem: _Problem, pairs: set) -> set:
     return triads
 
 
-def _solve(problem: _Problem, relax: bool, pairs: set, triads: set) -> MasterSolution:
-    return solve_master(problem.n, _columns(problem, pairs, triads), count=problem.count,
+def _solve(problem: _Problem, relax: bool, pairs: set, triads: set, odd_sets: list) -> MasterSolution:
+    return solve_master(problem.n, _columns(problem, pairs, triads, odd_sets), count=problem.count,
                         count_kind=problem.count_kind, left_out_value=problem.left_out_value,
                         relax=relax, time_limit=problem.time_limit)
 
 
-def _price(problem: _Problem, lp: MasterSolution, above: float, pairs: set, triads: set) -> tuple[list, list]:
+def _price(problem: _Problem, lp: MasterSolution, odd_sets: list, above: float, pairs: set,
+           triads: set) -> tuple[list, list]:
     present = np.zeros((problem.n, problem.n), dtype=bool)
     for i, j in pairs:
         present[i, j] = True
-    new_pairs = price_pairs(problem.values, lp.member_duals, above, present, _MAX_NEW_COLUMNS)
+    duals = Duals(lp.member_duals, lp.count_dual, odd_sets, lp.odd_set_duals)
+    new_pairs = price_pairs(problem.values, duals, above, present, _MAX_NEW_COLUMNS)
     new_triads = []
     if problem.count_kind == "triad" and problem.count and problem.n > _FULL_TRIADS_UP_TO:
-        new_triads = price_triads(problem.values, lp.member_duals, lp.count_dual, above, triads, _MAX_NEW_COLUMNS)
+        new_triads = price_triads(problem.values, duals, above, triads, _MAX_NEW_COLUMNS)
     return new_pairs, new_triads
 
 
 def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
-    """Column generation to the LP optimum of the complete graph, then the integer optimum,
-    adding every column that could still beat the incumbent until none can."""
+    """Column generation and odd-set cuts to the LP optimum over the complete graph, then the
+    integer optimum, adding every column that could still beat the incumbent until none can."""
     pairs = best_candidates(problem.values, problem.candidates)
     triads = _initial_triads(problem, pairs)
-    while True:
-        lp = _solve(problem, True, pairs, triads)
-        new_pairs, new_triads = _price(problem, lp, _EPS, pairs, triads)
-        if not new_pairs and not new_triads:
+    odd_sets: list[tuple[int, ...]] = []
+    for _ in range(_MAX_CUT_ROUNDS):
+        lp = _solve(problem, True, pairs, triads, odd_sets)
+        new_pairs, new_triads = _price(problem, lp, odd_sets, _EPS, pairs, triads)
+        if new_pairs or new_triads:
+            pairs.update(new_pairs)
+            triads.update(new_triads)
+            continue
+        # blossom inequalities cut off the LP's fractional odd cycles, which symmetric rounds are full of
+        new_sets = [] if lp.integral else violated_odd_sets(problem.n, lp.pair_levels)
+        if not new_sets:
             break
-        pairs.update(new_pairs)
-        triads.update(new_triads)
+        odd_sets += new_sets
+    if lp.integral:
+        return lp, True
     while True:
-        ilp = _solve(problem, False, pairs, triads)
+        ilp = _solve(problem, False, pairs, triads, odd_sets)
         # a column can only help if its reduced cost beats the gap between LP bound and incumbent
         above = min(0.0, ilp.objective - lp.objective) + _EPS
-        new_pairs, new_triads = _price(problem, lp, above, pairs, triads)
+        new_pairs, new_triads = _price(problem, lp, odd_sets, above, pairs, triads)
         if not new_pairs and not new_triads:
             return ilp, True
         pairs.update(new_pairs)
