@@ -78,7 +78,7 @@ def brute_force(scores, forbidden, odd, discouraged=frozenset()):
             extend(remaining, spare, groups + [(first, partner)])
             if spare and odd == "triad":
                 for m, third in enumerate(remaining):
-                    if (first, third) not in forbidden and (partner, third) not in forbidden:
+                    if (first, third) not in forbidden and tuple(sorted((partner, third))) not in forbidden:
                         extend(remaining[:m] + remaining[m + 1:], False, groups + [(first, partner, third)])
 
     extend(tuple(range(n)), n % 2 == 1, [])
