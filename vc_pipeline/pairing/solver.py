@@ -9,6 +9,8 @@ from typing import Literal
 import numpy as np
 
 from vc_pipeline.pairing.master import Columns, MasterSolution, SolverFailed, solve_master
+from vc_pipeline.pairing.greedy import greedy_pairing
+from vc_pipeline.pairing.relaxation import RoundRelaxation
 from vc_pipeline.pairing.pricing import (Duals, best_candidates, price_pairs, price_triads, triad_value,
                                         violated_odd_sets)
 
@@ -17,6 +19,8 @@ _EPS = 1e-7
 _FULL_TRIADS_UP_TO = 40  # below this many members every triad is a column from the start
 _MAX_NEW_COLUMNS = 20000
 _MAX_CUT_ROUNDS = 200
+_STALLED_CUT_ROUNDS = 10
+_MAX_NEW_COLUMNS_PER_MEMBER = 2
 
 __all__ = ["Pairing", "PairingInfeasible", "SolverFailed", "solve_pairing"]
 
@@ -111,39 +115,56 @@ def _solve(problem: _Problem, relax: bool, pairs: set, triads: set, odd_sets: li
                         relax=relax, time_limit=problem.time_limit)
 
 
-def _price(problem: _Problem, lp: MasterSolution, odd_sets: list, above: float, pairs: set,
+def _price(problem: _Problem, lp, odd_sets: list, above: float, pairs: set,
            triads: set) -> tuple[list, list]:
     present = np.zeros((problem.n, problem.n), dtype=bool)
     for i, j in pairs:
         present[i, j] = True
     duals = Duals(lp.member_duals, lp.count_dual, odd_sets, lp.odd_set_duals)
-    new_pairs = price_pairs(problem.values, duals, above, present, _MAX_NEW_COLUMNS)
+    new_pairs = price_pairs(problem.values, duals, above, present,
+                            min(_MAX_NEW_COLUMNS, max(1000, _MAX_NEW_COLUMNS_PER_MEMBER * problem.n)))
     new_triads = []
     if problem.count_kind == "triad" and problem.count and problem.n > _FULL_TRIADS_UP_TO:
         new_triads = price_triads(problem.values, duals, above, triads, _MAX_NEW_COLUMNS)
     return new_pairs, new_triads
 
 
+def _relaxation(problem: _Problem, pairs: set, triads: set) -> RoundRelaxation:
+    relaxation = RoundRelaxation(problem.n, left_out_value=problem.left_out_value, count=problem.count,
+                                 count_kind=problem.count_kind,
+                                 bye_members=problem.bye_members if problem.count and problem.count_kind == "bye" else [])
+    relaxation.add_pairs(sorted(pairs), problem.values)
+    relaxation.add_triads(sorted(triads), [triad_value(problem.values, *t) for t in sorted(triads)])
+    return relaxation
+
+
 def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
     """Column generation and odd-set cuts to the LP optimum over the complete graph, then the
     integer optimum, adding every column that could still beat the incumbent until none can."""
-    pairs = best_candidates(problem.values, problem.candidates)
+    # the greedy pairing's pairs make the first LP cover everyone, so its duals are meaningful
+    greedy, _ = greedy_pairing(np.where(np.isfinite(problem.values), problem.values, 0.0), ~np.isfinite(problem.values))
+    pairs = best_candidates(problem.values, problem.candidates) | {g for g in greedy if len(g) == 2}
     triads = _initial_triads(problem, pairs)
-    odd_sets: list[tuple[int, ...]] = []
+    relaxation = _relaxation(problem, pairs, triads)
+    stalled, best_bound = 0, np.inf
     for _ in range(_MAX_CUT_ROUNDS):
-        lp = _solve(problem, True, pairs, triads, odd_sets)
-        new_pairs, new_triads = _price(problem, lp, odd_sets, _EPS, pairs, triads)
+        lp = relaxation.solve()
+        new_pairs, new_triads = _price(problem, lp, relaxation.odd_sets, _EPS, pairs, triads)
         if new_pairs or new_triads:
             pairs.update(new_pairs)
             triads.update(new_triads)
+            relaxation.add_pairs(new_pairs, problem.values)
+            relaxation.add_triads(new_triads, [triad_value(problem.values, *t) for t in new_triads])
             continue
-        # blossom inequalities cut off the LP's fractional odd cycles, which symmetric rounds are full of
-        new_sets = [] if lp.integral else violated_odd_sets(problem.n, lp.pair_levels)
+        # blossom inequalities cut off the LP's fractional odd cycles, which symmetric rounds are full of;
+        # once cuts stop lowering the bound, only tied alternatives are being cut: leave the rest to the ILP
+        stalled = stalled + 1 if lp.objective > best_bound - 1e-9 else 0
+        best_bound = min(best_bound, lp.objective)
+        new_sets = [] if lp.integral or stalled >= _STALLED_CUT_ROUNDS else violated_odd_sets(problem.n, lp.pair_levels)
         if not new_sets:
             break
-        odd_sets += new_sets
-    if lp.integral:
-        return lp, True
+        relaxation.add_odd_sets(new_sets)
+    odd_sets = relaxation.odd_sets
     while True:
         ilp = _solve(problem, False, pairs, triads, odd_sets)
         # a column can only help if its reduced cost beats the gap between LP bound and incumbent

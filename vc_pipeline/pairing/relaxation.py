@@ -1,0 +1,122 @@
+"""The LP relaxation of a round's pairing, grown in place: columns (pairs, triads) and odd-set
+rows are added between solves and HiGHS re-optimizes from its last basis.
+
+highspy is used directly here because a modelling layer rebuilds the whole model on every solve;
+the integer program itself is written and solved with PuLP (vc_pipeline.pairing.master).
+"""
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from vc_pipeline.pairing.master import SolverFailed
+
+
+@dataclass
+class Relaxed:
+    """One LP solve: its objective, the level of every pair column in use, whether every column
+    is at 0 or 1, and the duals (member rows, count row, odd-set rows), sign-corrected."""
+
+    objective: float
+    pair_levels: dict[tuple[int, int], float]
+    integral: bool
+    member_duals: np.ndarray
+    count_dual: float
+    odd_set_duals: list[float]
+
+
+class RoundRelaxation:
+    """Rows: one per member (covered exactly once), the odd-round count, one per odd set.
+    Columns: one slack per member (left out), the byes, then pairs and triads as they are added."""
+
+    def __init__(self, n: int, *, left_out_value: float, bye_members: list[int], count: int, count_kind: str):
+        self.n, self.count = n, count
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        inf = highspy.kHighsInf
+        count_bounds = ((count, count) if count_kind == "bye" and count else (-inf, count) if count_kind == "triad"
+                        else (-inf, inf))
+        lower = np.concatenate([np.ones(n), [count_bounds[0]]])
+        upper = np.concatenate([np.ones(n), [count_bounds[1]]])
+        self.highs.addRows(n + 1, lower, upper, 0, np.zeros(n + 1, dtype=np.int32), np.empty(0, np.int32), np.empty(0))
+        self._add_columns(np.full(n, left_out_value), [[i] for i in range(n)])
+        self._add_columns(np.zeros(len(bye_members)), [[i, n] for i in bye_members])
+        self.columns = n + len(bye_members)
+        self.pair_column: dict[tuple[int, int], int] = {}
+        self.triad_column: dict[tuple[int, int, int], int] = {}
+        self.odd_sets: list[tuple[int, ...]] = []
+        self.sets_of: dict[int, set[int]] = {}
+
+    def _add_columns(self, costs: np.ndarray, rows: list[list[int]]) -> None:
+        starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32) if rows else np.zeros(0, np.int32)
+        indices = np.array([r for rs in rows for r in rs], dtype=np.int32)
+        self.highs.addCols(len(rows), np.asarray(costs, dtype=float), np.zeros(len(rows)),
+                           np.full(len(rows), highspy.kHighsInf), len(indices), starts, indices, np.ones(len(indices)))
+
+    def _odd_rows(self, members: tuple[int, ...]) -> list[int]:
+        common = set.intersection(*(self.sets_of.get(m, set()) for m in members))
+        return [self.n + 1 + k for k in sorted(common)]
+
+    def add_pairs(self, pairs: list[tuple[int, int]], values: np.ndarray) -> None:
+        """Add pair columns (i < j) worth values[i, j]."""
+        pairs = [p for p in pairs if p not in self.pair_column]
+        if not pairs:
+            return
+        self._add_columns(np.array([values[p] for p in pairs]), [[i, j, *self._odd_rows((i, j))] for i, j in pairs])
+        for p in pairs:
+            self.pair_column[p] = self.columns
+            self.columns += 1
+
+    def add_triads(self, triads: list[tuple[int, int, int]], worth: list[float]) -> None:
+        """Add triad columns (i < j < k) with the given values; each counts once in the count row."""
+        fresh = [(t, w) for t, w in zip(triads, worth) if t not in self.triad_column]
+        if not fresh:
+            return
+        self._add_columns(np.array([w for _, w in fresh]), [[*t, self.n, *self._odd_rows(t)] for t, _ in fresh])
+        for t, _ in fresh:
+            self.triad_column[t] = self.columns
+            self.columns += 1
+
+    def add_odd_sets(self, sets: list[tuple[int, ...]]) -> None:
+        """Add blossom rows: at most (|S| - 1) / 2 groups lie wholly inside each odd set S."""
+        for members in sets:
+            inside = set(members)
+            columns = [c for p, c in self.pair_column.items() if p[0] in inside and p[1] in inside]
+            columns += [c for t, c in self.triad_column.items() if set(t) <= inside]
+            index = np.array(sorted(columns), dtype=np.int32)
+            self.highs.addRow(-highspy.kHighsInf, (len(members) - 1) // 2, len(index), index, np.ones(len(index)))
+            row = len(self.odd_sets)
+            self.odd_sets.append(tuple(members))
+            for m in members:
+                self.sets_of.setdefault(m, set()).add(row)
+
+    def solve(self) -> Relaxed:
+        """Re-optimize from the last basis; raises SolverFailed unless HiGHS proves an optimum."""
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise SolverFailed(f"the pairing LP stopped with status '{self.highs.modelStatusToString(status)}'; "
+                               "no proven optimum, so no pairing was read")
+        solution = self.highs.getSolution()
+        levels = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual)
+        objective = float(self.highs.getInfo().objective_function_value)
+        bounds = np.concatenate([np.ones(self.n), [self.count], [(len(s) - 1) // 2 for s in self.odd_sets]])
+        sign = self._dual_sign(duals, bounds, objective)
+        return Relaxed(
+            objective=objective,
+            pair_levels={p: float(levels[c]) for p, c in self.pair_column.items() if levels[c] > 1e-9},
+            integral=bool(np.all(np.minimum(levels, np.abs(1 - levels)) < 1e-6)),
+            member_duals=sign * duals[:self.n], count_dual=float(sign * duals[self.n]),
+            odd_set_duals=list(sign * duals[self.n + 1:]),
+        )
+
+    @staticmethod
+    def _dual_sign(duals: np.ndarray, bounds: np.ndarray, objective: float) -> float:
+        # strong duality fixes the sign convention: objective = Σ dual × bound over the rows
+        for sign in (1.0, -1.0):
+            if abs(sign * float(duals @ bounds) - objective) <= 1e-6 * max(1.0, abs(objective)):
+                return sign
+        raise SolverFailed("the LP duals do not match the LP objective; optimality cannot be proven")
