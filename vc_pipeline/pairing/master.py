@@ -44,13 +44,13 @@ class MasterSolution:
     pair_levels: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
-def _check(problem, pulp, what: str) -> str:
+def _check(problem, pulp, what: str, time_limit: float) -> str:
     status = pulp.LpStatus[problem.status]
     if status != "Optimal" or problem.sol_status != pulp.LpSolutionOptimal:
         raise SolverFailed(
-            f"the pairing solver stopped with status '{status}' while solving the {what} (solution "
-            f"status {pulp.LpSolution.get(problem.sol_status, problem.sol_status)}); no proven optimum, "
-            "so no pairing was read"
+            f"the pairing solver stopped without proving an optimum while solving the {what}: status "
+            f"'{status}', solution status '{pulp.LpSolution.get(problem.sol_status, problem.sol_status)}' "
+            f"(time limit {time_limit:g} s); no pairing was read"
         )
     return status
 
@@ -95,7 +95,7 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
     elif count or counted:
         problem += pulp.lpSum(counted) == count, "count"
     problem.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, **({} if relax else {"gapRel": 0.0, "gapAbs": 1e-9})))
-    status = _check(problem, pulp, "LP relaxation" if relax else "integer program")
+    status = _check(problem, pulp, "LP relaxation" if relax else "integer program", time_limit)
     objective = float(pulp.value(problem.objective) or 0.0)
     chosen = (lambda xs, keys: [k for k, x in zip(keys, xs) if (x.value() or 0) > 0.5])
     solution = MasterSolution(objective, chosen(pair, columns.pairs), chosen(triad, columns.triads),

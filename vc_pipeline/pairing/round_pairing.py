@@ -102,13 +102,20 @@ def _group_rows(ids: list[str], pairing: Pairing, raw: np.ndarray, backups, note
     return pd.DataFrame(rows)
 
 
-def _fits(table: pd.DataFrame, score_table: pd.DataFrame) -> pd.DataFrame:
-    """Each member's score components: the mean over the pairs of its group (why they were paired)."""
+def group_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """Every (member, partner) of the pairing as `member_id, member_a, member_b` (member_a < member_b)."""
     pairs = table.dropna(subset=["partner_id"]).assign(partner=lambda t: t["partner_id"].str.split(","))
     pairs = pairs.explode("partner")[["member_id", "partner"]]
     pairs["member_a"] = pairs[["member_id", "partner"]].min(axis=1)
     pairs["member_b"] = pairs[["member_id", "partner"]].max(axis=1)
-    merged = pairs.merge(score_table[["member_a", "member_b", *COMPONENTS]], on=["member_a", "member_b"], how="left")
+    return pairs[["member_id", "member_a", "member_b"]]
+
+
+def add_fits(table: pd.DataFrame, components: pd.DataFrame) -> pd.DataFrame:
+    """Each member's score components (the `fit_*` columns): the mean over the pairs of its group,
+    from `components` (score_matrix rows of at least those pairs), so a pair can be explained."""
+    merged = group_pairs(table).merge(components[["member_a", "member_b", *COMPONENTS]],
+                                      on=["member_a", "member_b"], how="left")
     fits = merged.groupby("member_id")[list(COMPONENTS)].mean()
     fits.columns = FIT_COLUMNS
     return table.merge(fits, left_on="member_id", right_index=True, how="left")
@@ -116,16 +123,24 @@ def _fits(table: pd.DataFrame, score_table: pd.DataFrame) -> pd.DataFrame:
 
 def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundHistory | None = None,
                settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = ()) -> RoundPairing:
-    """Solve the round: `members` (normalized_members rows), `score_table` (score_matrix rows),
-    `history` (earlier pairs and recent byes), `blocked` (pairs the organizers forbid).
-
-    Returns one row per member (PAIRING_COLUMNS): its group, partner(s), score and the components
-    behind it, ranked backups, and any hard rule its group had to break. Raises RoundInfeasible
-    when settings.on_infeasible == "fail" and the rules cannot all hold."""
-    history, settings = history or RoundHistory(), settings or PairingSettings()
+    """Solve the round from score_matrix rows: see solve_round; the rows also explain each pair."""
     members = members.sort_values("member_id").reset_index(drop=True)
+    result = solve_round(members, score_array(list(members["member_id"]), score_table), history, settings, blocked)
+    result.table = add_fits(result.table, score_table)[PAIRING_COLUMNS]
+    return result
+
+
+def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | None = None,
+                settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = ()) -> RoundPairing:
+    """Solve the round: `members` (normalized_members rows, sorted by member_id), `raw` (their N×N
+    pair scores in that order), `history` (earlier pairs and recent byes), `blocked` (pairs the
+    organizers forbid).
+
+    Returns one row per member: its group, partner(s), score, ranked backups, and any hard rule its
+    group had to break (the `fit_*` columns are added by add_fits). Raises RoundInfeasible when
+    settings.on_infeasible == "fail" and the rules cannot all hold."""
+    history, settings = history or RoundHistory(), settings or PairingSettings()
     ids = list(members["member_id"])
-    raw = score_array(ids, score_table)
     rules = hard_rules(members, history.met_before, blocked)
     pairing = _solve(members, raw, rules, history, settings)
     violations = [describe_violation(members, rules, i, j) for i, j in pairing.violations]
@@ -139,7 +154,7 @@ def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundH
     backups = (choose_backups(raw, pairing.groups, np.argwhere(np.triu(rules.any, 1)), per_member=settings.backups_per_member,
                               cap=settings.backup_cap) if settings.backups_per_member else [(None, None)] * len(ids))
     backups = [tuple(b) + (None,) * (2 - len(b)) for b in backups]
-    table = _fits(_group_rows(ids, pairing, raw, backups, notes), score_table)
+    table = _group_rows(ids, pairing, raw, backups, notes)
     table.insert(0, "round", members["round"].iloc[0] if len(members) else None)
     summary = {
         "pairs": sum(len(g) == 2 for g in pairing.groups), "triads": sum(len(g) == 3 for g in pairing.groups),
@@ -150,4 +165,4 @@ def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundH
         "byes_excluded_by_rotation": int(members["member_id"].isin(history.recent_byes).sum()),
         "members_without_backup": int(table["backup_1"].isna().sum()),
     }
-    return RoundPairing(table[PAIRING_COLUMNS], pairing, violations, low, summary)
+    return RoundPairing(table, pairing, violations, low, summary)

@@ -11,9 +11,10 @@ from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.defs.resources import RoundStore
 from vc_pipeline.history.pairs import round_history
 from vc_pipeline.pairing.master import SolverFailed
-from vc_pipeline.pairing.round_pairing import RoundInfeasible, pair_round
+from vc_pipeline.pairing.round_pairing import PAIRING_COLUMNS, RoundInfeasible, add_fits, group_pairs, solve_round
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.schemas import IlpPairing, ScoreMatrix
+from vc_pipeline.store.pair_scores import pair_components, score_matrix_array
 from vc_pipeline.scoring.pair_scores import score_pairs
 from vc_pipeline.scoring.weights import ScoreWeights
 
@@ -74,25 +75,29 @@ def score_matrix(context: dg.AssetExecutionContext, config: ScoringConfig, norma
     )
 
 
-@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK,))
-def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, score_matrix: pd.DataFrame,
-                normalized_members: pd.DataFrame, store: RoundStore):
+@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK,), deps=("score_matrix",))
+def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
+                store: RoundStore):
     """One global, proven-optimal pairing for the round (PuLP + HiGHS): never repeats an earlier
     round's pair, gives a similar-role buddy to whoever asked, rotates the bye; fairness levers,
-    ranked backups and each pair's score components included."""
-    round_date = round_of(context)
+    ranked backups and each pair's score components included. Reads score_matrix as arrays."""
+    round_date, (start, end) = round_of(context), context.partition_time_window
     try:
         settings = PairingSettings(**config.model_dump())
     except ValueError as error:
         raise dg.Failure(description=f"ilp_pairing config: {error}") from None
+    members = normalized_members.sort_values("member_id").reset_index(drop=True)
     with store.connection() as connection:
         history = round_history(connection, round_date, lookback=settings.lookback_rounds,
                                 bye_rounds=settings.bye_rotation_rounds)
+        raw = score_matrix_array(connection, start, end, list(members["member_id"]))
     try:
-        result = pair_round(normalized_members, score_matrix, history, settings)
+        result = solve_round(members, raw, history, settings)
     except (RoundInfeasible, SolverFailed) as error:
         raise dg.Failure(description=str(error)) from None
-    table = stamp_round(result.table, round_date)
+    with store.connection() as connection:
+        components = pair_components(connection, start, end, group_pairs(result.table))
+    table = stamp_round(add_fits(result.table, components)[PAIRING_COLUMNS], round_date)
     broken = result.violations + result.low_quality
     rules_check = dg.AssetCheckResult(
         check_name=HARD_RULES_CHECK[0], passed=not broken, severity=dg.AssetCheckSeverity.WARN,

@@ -11,10 +11,12 @@ from vc_pipeline.defs.partitions import rounds
 DUCKDB_POOL = "duckdb"
 
 
-def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, str], ...] = ()):
+def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, str], ...] = (),
+                deps: tuple[str, ...] = ()):
     """Decorate a function as a round-partitioned asset stored in DuckDB (schema `vc`, table named
     after the asset) whose output is validated by `model` as a blocking check. `extra_checks` are
-    (name, description) of further, non-blocking checks the asset reports."""
+    (name, description) of further, non-blocking checks the asset reports; `deps` are upstream
+    assets the function reads from the store itself (too large to load as a DataFrame)."""
 
     def decorate(fn):
         return dg.asset(
@@ -25,6 +27,7 @@ def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, s
             kinds={"duckdb", "pandas"},
             owners=["team:vc-data"],
             metadata={"partition_expr": "round"},
+            deps=list(deps),
             check_specs=[schema_spec(fn.__name__, model),
                          *(dg.AssetCheckSpec(name, asset=fn.__name__, description=text) for name, text in extra_checks)],
         )(fn)
@@ -33,7 +36,6 @@ def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, s
 
 
 def stamp_round(table: pd.DataFrame, round_date) -> pd.DataFrame:
-    """`table` with its `round` column set to the round's start date (stored as DATE)."""
-    table = table.copy()
+    """`table` (changed in place, and returned) with `round` set to the round's start date (a DATE)."""
     table["round"] = pd.Series([round_date] * len(table), index=table.index, dtype="object")
     return table
