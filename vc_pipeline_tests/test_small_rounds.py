@@ -109,3 +109,20 @@ def test_a_missing_column_fails_naming_the_column(tmp_path):
     result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", raise_on_error=False)
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert ROLE_HEADER in failure.step_failure_data.user_failure_data.description
+
+
+def test_an_unmeetable_request_warns_names_the_member_and_keeps_the_round_going(tmp_path):
+    exports = generate_rounds([dt.date(2026, 3, 1)], [10], seed=5, duplicates=0)
+    export = _feasible(exports[dt.date(2026, 3, 1)])
+    roles = export[ROLE_HEADER].map(map_role)
+    lonely = roles.map(roles.value_counts()) == 1
+    assert lonely.any()
+    export.loc[lonely.idxmax(), PREFERENCE_HEADER] = "Buddy in a similar role"
+    write_rounds(tmp_path / "surveys", {dt.date(2026, 3, 1): export})
+    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", mode="passthrough")
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations() if c.asset_key.to_user_string() == "ilp_pairing"}
+    warning = checks["hard_constraints"]
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert "asked for a similar role" in warning.metadata["violations"].value
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "fairness_report" in materialized

@@ -1,7 +1,5 @@
 """Fabricated, realistic display names for synthetic members, varied by region."""
 
-from faker import Faker
-
 _LOCALES_BY_REGION = {
     "North America": ("en_US", "en_CA"),
     "Latin America": ("es_MX", "pt_BR", "es_CO"),
@@ -16,10 +14,12 @@ _LOCALES_BY_REGION = {
 }
 
 _ROMANIZED = {"ja_JP", "zh_CN"}
-_fakers: dict[str, Faker] = {}
+_fakers: dict = {}
 
 
-def _faker(locale: str) -> Faker:
+def _faker(locale: str):
+    from faker import Faker  # imported when names are made, so loading the definitions stays light
+
     if locale not in _fakers:
         _fakers[locale] = Faker(locale)
     return _fakers[locale]

@@ -19,9 +19,12 @@ linprog restarts take about 45 s.
 """
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
+
+if TYPE_CHECKING:
+    import highspy
 
 _ROW_CHUNK = 512  # rows of the N×N matrices handled at once, to bound temporary memory
 _PRICE_TOL = 1e-6  # reduced cost above which an open pair counts as improving
@@ -103,10 +106,12 @@ def _solve(scores: np.ndarray, blocked: np.ndarray, per_member: int, cap: int,
     return edges[x > 0.5], solves
 
 
-def _new_model(n: int, per_member: int, cap: int, bonus: float) -> highspy.Highs:
+def _new_model(n: int, per_member: int, cap: int, bonus: float) -> "highspy.Highs":
     """The flow LP without pairs, minimizing. Rows 0..n-1: y_i + z_i - sum_j x_ij = 0 (member i's
     slots); rows n..2n-1: sum_i x_ij <= cap (backup j's uses). Columns: y_i in [0, 1] (first
     slot, earns `bonus`), z_i in [0, per_member - 1] (other slots); pair columns x_ij come later."""
+    import highspy  # a solver: imported when used, so loading the definitions stays light
+
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     lower = np.concatenate([np.zeros(n), np.full(n, -highspy.kHighsInf)])
@@ -118,7 +123,7 @@ def _new_model(n: int, per_member: int, cap: int, bonus: float) -> highspy.Highs
     return highs
 
 
-def _add_pairs(highs: highspy.Highs, scores: np.ndarray, edges: np.ndarray) -> None:
+def _add_pairs(highs: "highspy.Highs", scores: np.ndarray, edges: np.ndarray) -> None:
     """Add a column x_ij in [0, 1] per (member i, backup j) edge, earning scores[i, j]."""
     e, n = len(edges), len(scores)
     rows = np.column_stack([edges[:, 0], n + edges[:, 1]]).ravel().astype(np.int32)
@@ -126,7 +131,7 @@ def _add_pairs(highs: highspy.Highs, scores: np.ndarray, edges: np.ndarray) -> N
                   np.arange(0, 2 * e, 2, dtype=np.int32), rows, np.tile([-1.0, 1.0], e))
 
 
-def _price_out(highs: highspy.Highs, scores: np.ndarray, is_open: np.ndarray, edges: np.ndarray,
+def _price_out(highs: "highspy.Highs", scores: np.ndarray, is_open: np.ndarray, edges: np.ndarray,
                per_member: int, added: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
     """Solve; add the open pairs whose reduced cost says they would raise the optimum; repeat
     until none would, so the LP is optimal over every allowed pair. `edges[:added]` are already
@@ -146,8 +151,10 @@ def _price_out(highs: highspy.Highs, scores: np.ndarray, is_open: np.ndarray, ed
     raise BackupSolverFailed(f"pricing did not converge in {_MAX_SOLVES} LP solves")
 
 
-def _run(highs: highspy.Highs, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _run(highs: "highspy.Highs", n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Re-optimize (from the last basis); return the pair columns' values and both rows' duals."""
+    import highspy
+
     highs.run()
     status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:

@@ -7,7 +7,6 @@ the integer program itself is written and solved with PuLP (vc_pipeline.pairing.
 
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 
 from vc_pipeline.pairing.master import SolverFailed
@@ -31,6 +30,9 @@ class RoundRelaxation:
     Columns: one slack per member (left out), the byes, then pairs and triads as they are added."""
 
     def __init__(self, n: int, *, left_out_value: float, bye_members: list[int], count: int, count_kind: str):
+        import highspy  # a solver: imported when used, so loading the definitions stays light
+
+        self.hs = highspy
         self.n, self.count = n, count
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -53,7 +55,7 @@ class RoundRelaxation:
         starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32) if rows else np.zeros(0, np.int32)
         indices = np.array([r for rs in rows for r in rs], dtype=np.int32)
         self.highs.addCols(len(rows), np.asarray(costs, dtype=float), np.zeros(len(rows)),
-                           np.full(len(rows), highspy.kHighsInf), len(indices), starts, indices, np.ones(len(indices)))
+                           np.full(len(rows), self.hs.kHighsInf), len(indices), starts, indices, np.ones(len(indices)))
 
     def _odd_rows(self, members: tuple[int, ...]) -> list[int]:
         common = set.intersection(*(self.sets_of.get(m, set()) for m in members))
@@ -86,7 +88,7 @@ class RoundRelaxation:
             columns = [c for p, c in self.pair_column.items() if p[0] in inside and p[1] in inside]
             columns += [c for t, c in self.triad_column.items() if set(t) <= inside]
             index = np.array(sorted(columns), dtype=np.int32)
-            self.highs.addRow(-highspy.kHighsInf, (len(members) - 1) // 2, len(index), index, np.ones(len(index)))
+            self.highs.addRow(-self.hs.kHighsInf, (len(members) - 1) // 2, len(index), index, np.ones(len(index)))
             row = len(self.odd_sets)
             self.odd_sets.append(tuple(members))
             for m in members:
@@ -96,7 +98,7 @@ class RoundRelaxation:
         """Re-optimize from the last basis; raises SolverFailed unless HiGHS proves an optimum."""
         self.highs.run()
         status = self.highs.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
+        if status != self.hs.HighsModelStatus.kOptimal:
             raise SolverFailed(f"the pairing LP stopped with status '{self.highs.modelStatusToString(status)}'; "
                                "no proven optimum, so no pairing was read")
         solution = self.highs.getSolution()
