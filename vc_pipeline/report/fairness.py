@@ -21,7 +21,9 @@ def fairness_metrics(pairing: pd.DataFrame, members: pd.DataFrame, met_before: I
     roles = members.set_index("member_id")["role"]
     asked = members.loc[members["wants_similar_role"], "member_id"]
     partners = pairing.set_index("member_id")["partner_id"]
-    met_similar = [pd.notna(partners.get(m)) and roles.get(partners.get(m)) == roles[m] for m in asked]
+    # a triad member has two partners ("a,b"): every one of them must share the role
+    met_similar = [pd.notna(partners.get(m)) and all(roles.get(p) == roles[m] for p in partners[m].split(","))
+                   for m in asked]
     earlier = set(met_before)
     quantile = (lambda q: float(np.quantile(pair_scores, q))) if len(pair_scores) else (lambda q: np.nan)
     return {

@@ -31,8 +31,8 @@ def connect(database: str | Path, *, read_only: bool = False, wait_seconds: floa
             delay = min(delay * 2, 2.0)
 
 
-def _run(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> None:
-    # DuckDB 2 requires each result to be consumed before the next statement
+def run_sql(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> None:
+    """Run one statement and consume its result (DuckDB 2 requires it before the next statement)."""
     connection.execute(sql, params or []).fetchall()
 
 
@@ -53,19 +53,19 @@ def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.Da
                   start: dt.datetime, end: dt.datetime) -> None:
     """Replace the rows of `table` whose `round` falls in [start, end) with `rows`, in one
     transaction: a failure leaves the table as it was. Columns are matched by name."""
-    _run(connection, "BEGIN TRANSACTION")
+    run_sql(connection, "BEGIN TRANSACTION")
     try:
         name = qualified(connection, table)
-        _run(connection, f"CREATE SCHEMA IF NOT EXISTS {name.rsplit('.', 1)[0]}")
+        run_sql(connection, f"CREATE SCHEMA IF NOT EXISTS {name.rsplit('.', 1)[0]}")
         connection.register("incoming_rows", rows)
         if not table_exists(connection, table):
-            _run(connection, f"CREATE TABLE {name} AS SELECT * FROM incoming_rows LIMIT 0")
-        _run(connection, f"DELETE FROM {name} WHERE round >= ? AND round < ?", [start, end])
-        _run(connection, f"INSERT INTO {name} BY NAME SELECT * FROM incoming_rows")
+            run_sql(connection, f"CREATE TABLE {name} AS SELECT * FROM incoming_rows LIMIT 0")
+        run_sql(connection, f"DELETE FROM {name} WHERE round >= ? AND round < ?", [start, end])
+        run_sql(connection, f"INSERT INTO {name} BY NAME SELECT * FROM incoming_rows")
         connection.unregister("incoming_rows")
-        _run(connection, "COMMIT")
+        run_sql(connection, "COMMIT")
     except BaseException:
-        _run(connection, "ROLLBACK")
+        run_sql(connection, "ROLLBACK")
         raise
 
 
