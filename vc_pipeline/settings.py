@@ -7,6 +7,9 @@ SURVEY_DIR = "VC_SURVEY_DIR"
 MEMBERS_MODE = "VC_MEMBERS_MODE"
 HASH_KEY = "VC_HASH_KEY"
 ROUNDS_CRON = "VC_ROUNDS_CRON"
+OPENAI_MODEL = "VC_OPENAI_MODEL"
+OPENAI_API_KEY = "OPENAI_API_KEY"
+OPENAI_BASE_URL = "OPENAI_BASE_URL"
 
 # A development key: fine for the fabricated sample, never for a real export (a warning says so).
 DEV_HASH_KEY = "vc-development-key-not-secret"
@@ -17,6 +20,7 @@ DEFAULTS = {
     MEMBERS_MODE: "synthetic",
     HASH_KEY: DEV_HASH_KEY,
     ROUNDS_CRON: "0 0 1 * *",
+    OPENAI_MODEL: "gpt-4o-mini",
 }
 
 DB_SCHEMA = "vc"

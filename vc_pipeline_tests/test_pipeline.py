@@ -27,7 +27,8 @@ def test_every_asset_and_check_succeeds_for_both_rounds(sample_store):
         assert materialized == set(ASSETS)
         checks = result.get_asset_check_evaluations()
         names = {(c.asset_key.to_user_string(), c.check_name) for c in checks}
-        assert names == {(a, "schema") for a in ASSETS} | {("ilp_pairing", "hard_constraints")}
+        assert names == ({(a, "schema") for a in ASSETS} | {("ilp_pairing", "hard_constraints")}
+                         | {("synthetic_members", "distribution_drift")})
         assert all(c.passed for c in checks)
 
 

@@ -1,15 +1,19 @@
 """Resources, configured from the environment through dg.EnvVar (defaults in vc_pipeline.settings)."""
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Optional
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
 from vc_pipeline.defs.io_manager import RoundTableIOManager
-from vc_pipeline.settings import DUCKDB_PATH, HASH_KEY, MEMBERS_MODE, SURVEY_DIR
+from vc_pipeline.members.llm_paraphrase import LlmSettings
+from vc_pipeline.settings import (DEFAULTS, DUCKDB_PATH, HASH_KEY, MEMBERS_MODE, OPENAI_API_KEY, OPENAI_BASE_URL,
+                                  OPENAI_MODEL, SURVEY_DIR)
 from vc_pipeline.store.tables import connect
 from vc_pipeline.survey.reader import read_survey, survey_path
 
@@ -36,10 +40,25 @@ class RoundStore(dg.ConfigurableResource):
 
 
 class MemberSettings(dg.ConfigurableResource):
-    """How respondents become members: `synthetic` or `passthrough`, and the member-id hash key."""
+    """How respondents become members: `synthetic` or `passthrough`, the member-id hash key, and
+    the OpenAI paraphrasing used in synthetic mode when a key is set."""
 
     mode: str
     hash_key: str
+    openai_api_key: Optional[str] = None  # noqa: UP045 (Dagster config needs Optional)
+    openai_model: str = DEFAULTS[OPENAI_MODEL]
+    openai_base_url: Optional[str] = None  # noqa: UP045
+
+    def llm_settings(self) -> LlmSettings | None:
+        """The OpenAI settings, or None for the offline paraphraser."""
+        if not self.openai_api_key:
+            return None
+        return LlmSettings(api_key=self.openai_api_key, model=self.openai_model, base_url=self.openai_base_url)
+
+
+def _optional_env(name: str):
+    # only a variable that is set becomes an EnvVar: an unset dg.EnvVar fails the whole run
+    return dg.EnvVar(name) if os.environ.get(name) else None
 
 
 def round_resources() -> dict:
@@ -48,5 +67,8 @@ def round_resources() -> dict:
         "io_manager": RoundTableIOManager(database=dg.EnvVar(DUCKDB_PATH)),
         "store": RoundStore(database=dg.EnvVar(DUCKDB_PATH)),
         "survey_files": SurveyFiles(survey_dir=dg.EnvVar(SURVEY_DIR)),
-        "member_settings": MemberSettings(mode=dg.EnvVar(MEMBERS_MODE), hash_key=dg.EnvVar(HASH_KEY)),
+        "member_settings": MemberSettings(mode=dg.EnvVar(MEMBERS_MODE), hash_key=dg.EnvVar(HASH_KEY),
+                                          openai_api_key=_optional_env(OPENAI_API_KEY),
+                                          openai_model=dg.EnvVar(OPENAI_MODEL),
+                                          openai_base_url=_optional_env(OPENAI_BASE_URL)),
     }

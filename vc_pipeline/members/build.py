@@ -1,11 +1,13 @@
 """Turn a round's respondents into members: synthetic (default) or passthrough, never with PII."""
 
 import random
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from vc_pipeline.members.llm_paraphrase import LlmReport, LlmSettings, MemberText, ResponseCache, paraphrase_with_llm
 from vc_pipeline.members.names import fabricate_name
 from vc_pipeline.members.paraphrase import paraphrase_skills, paraphrase_text
 from vc_pipeline.members.pseudonym import member_id, normalize_email, seed_of
@@ -33,6 +35,15 @@ class Members(BaseModel, arbitrary_types_allowed=True):
     table: pd.DataFrame
     respondents: int
     duplicate_submissions: int
+    llm: LlmReport | None = None
+
+
+@dataclass
+class LlmParaphraser:
+    """The OpenAI path: its settings and the cache of its answers."""
+
+    settings: LlmSettings
+    cache: ResponseCache
 
 
 def latest_submissions(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -88,34 +99,56 @@ def _noisy_profile(row: dict, rng: random.Random, noise: NoiseRates) -> dict:
     return row
 
 
-def synthetic_members(respondents: pd.DataFrame, key: str, noise: NoiseRates | None = None) -> pd.DataFrame:
+def _paraphrase(rows: list[dict], seeds: list[tuple[int, int, int]], llm: LlmParaphraser | None) -> LlmReport | None:
+    """Paraphrase every row's free text in place: through the model when configured, offline for
+    every record the model did not answer (and for all of them without a model)."""
+    answers, report = {}, None
+    if llm is not None:
+        texts = [MemberText(ref=f"m{i}", summary=r["summary"], skills=r["skills"], buddy_preferences=r["buddy_preferences"])
+                 for i, r in enumerate(rows)]
+        answers, report = paraphrase_with_llm(texts, llm.settings, llm.cache)
+    for i, (row, (summary_seed, wish_seed, skills_seed)) in enumerate(zip(rows, seeds)):
+        answer = answers.get(f"m{i}")
+        if answer is not None:
+            row.update(summary=answer.summary, skills=answer.skills, buddy_preferences=answer.buddy_preferences)
+        else:
+            row.update(summary=paraphrase_text(row["summary"], summary_seed),
+                       buddy_preferences=paraphrase_text(row["buddy_preferences"], wish_seed),
+                       skills=paraphrase_skills(row["skills"], skills_seed))
+    return report
+
+
+def synthetic_members(respondents: pd.DataFrame, key: str, noise: NoiseRates | None = None,
+                      llm: LlmParaphraser | None = None) -> tuple[pd.DataFrame, LlmReport | None]:
     """Fabricated members drawn from the respondents (each seeds at most two): paraphrased free
     text, noisy location/stage/role title, fabricated names. Same size as the respondents."""
     noise = noise or NoiseRates()
     shared = _shareable(respondents).to_dict("records")
     emails = list(respondents["email"])
     taken = {n.strip().casefold() for n in respondents["name"] if n}
-    rows = []
+    rows, seeds = [], []
     for index, slot in _seed_slots(emails, key):
         mid = member_id(emails[index], key, namespace=f"synthetic-{slot}")
         rng = random.Random(seed_of(mid))
         row = _noisy_profile(dict(shared[index]), rng, noise)
-        row["summary"] = paraphrase_text(row["summary"], rng.randrange(2**32))
-        row["buddy_preferences"] = paraphrase_text(row["buddy_preferences"], rng.randrange(2**32))
-        row["skills"] = paraphrase_skills(row["skills"], rng.randrange(2**32))
+        seeds.append((rng.randrange(2**32), rng.randrange(2**32), rng.randrange(2**32)))
         name = fabricate_name(locate(row["location"]).region, seed_of(mid) % 2**31, taken)
         taken.add(name.casefold())
         rows.append({"round": respondents["round"].iloc[index], "member_id": mid, "display_name": name, **row})
-    return pd.DataFrame(rows, columns=MEMBER_COLUMNS)
+    report = _paraphrase(rows, seeds, llm)
+    return pd.DataFrame(rows, columns=MEMBER_COLUMNS), report
 
 
-def build_members(raw: pd.DataFrame, mode: MembersMode, key: str, noise: NoiseRates | None = None) -> Members:
-    """The round's members from its raw survey rows, in the given mode."""
+def build_members(raw: pd.DataFrame, mode: MembersMode, key: str, noise: NoiseRates | None = None,
+                  llm: LlmParaphraser | None = None) -> Members:
+    """The round's members from its raw survey rows, in the given mode (`llm`: synthetic mode
+    paraphrases through OpenAI; passthrough never calls a model)."""
     respondents, duplicates = latest_submissions(raw)
+    report = None
     if mode == "passthrough":
         table = passthrough_members(respondents, key)
     elif mode == "synthetic":
-        table = synthetic_members(respondents, key, noise)
+        table, report = synthetic_members(respondents, key, noise, llm)
     else:
         raise ValueError(f"VC_MEMBERS_MODE is '{mode}'; expected 'synthetic' or 'passthrough'")
-    return Members(table=table, respondents=len(respondents), duplicate_submissions=duplicates)
+    return Members(table=table, respondents=len(respondents), duplicate_submissions=duplicates, llm=report)

@@ -96,11 +96,12 @@ _add("South Asia", 5, "pakistan", "karachi", "lahore", "islamabad")
 _add("South Asia", 6, "bangladesh", "dhaka")
 _add("South Asia", 5.75, "nepal", "kathmandu")
 _add("South Asia", 5.5, "sri lanka", "colombo")
-_add("Southeast Asia", 8, "singapore", "manila", "philippines", "kuala lumpur", "malaysia", "perth")
+_add("Southeast Asia", 8, "singapore", "manila", "philippines", "kuala lumpur", "malaysia")
 _add("Southeast Asia", 7, "jakarta", "indonesia", "bangkok", "thailand", "ho chi minh", "vietnam",
      "hanoi")
 _add("East Asia", 9, "tokyo", "japan", "seoul", "korea", "south korea")
 _add("East Asia", 8, "beijing", "shanghai", "china", "hong kong", "taipei", "taiwan", "shenzhen")
+_add("Oceania", 8, "perth")
 _add("Oceania", 10, "sydney", "melbourne", "brisbane", "australia", "nsw", "new south wales")
 _add("Oceania", 12, "auckland", "wellington", "new zealand", "nz")
 

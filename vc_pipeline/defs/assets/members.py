@@ -1,35 +1,69 @@
 """synthetic_members (the privacy boundary) and normalized_members."""
 
+from contextlib import ExitStack
+
 import dagster as dg
 import pandas as pd
 
 from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import MemberSettings
-from vc_pipeline.members.build import build_members
+from vc_pipeline.defs.resources import MemberSettings, RoundStore
+from vc_pipeline.members.build import LlmParaphraser, NoiseRates, build_members, latest_submissions
+from vc_pipeline.members.drift import DRIFT_LIMIT, distribution_drift
 from vc_pipeline.profile.normalize import normalize_members
 from vc_pipeline.schemas import NormalizedMembers, SyntheticMembers
 from vc_pipeline.settings import DEV_HASH_KEY
+from vc_pipeline.store.response_cache import StoreResponseCache
 
 
-@round_asset(SyntheticMembers)
-def synthetic_members(context: dg.AssetExecutionContext, raw_survey: pd.DataFrame,
-                      member_settings: MemberSettings):
-    """Members with pseudonymous ids and no PII: fabricated from the respondents (synthetic) or the
+_NOISE = NoiseRates()
+DRIFT_CHECK = ("distribution_drift", f"WARN when the synthetic round's role, career-stage or region mix is "
+                                     f"further than {DRIFT_LIMIT} (total variation distance) from the real round's.")
+
+
+class MembersConfig(dg.Config):
+    """Noise put on synthetic members (chance per member); see vc_pipeline.members.build.NoiseRates."""
+
+    location_noise: float = _NOISE.location
+    career_stage_noise: float = _NOISE.career_stage
+    role_title_noise: float = _NOISE.role_title
+
+
+def _llm(member_settings: MemberSettings, store: RoundStore, stack: ExitStack) -> LlmParaphraser | None:
+    settings = member_settings.llm_settings()
+    if settings is None or member_settings.mode != "synthetic":
+        return None
+    return LlmParaphraser(settings, StoreResponseCache(stack.enter_context(store.connection())))
+
+
+@round_asset(SyntheticMembers, extra_checks=(DRIFT_CHECK,))
+def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, raw_survey: pd.DataFrame,
+                      member_settings: MemberSettings, store: RoundStore):
+    """Members with pseudonymous ids and no PII: fabricated from the respondents (synthetic;
+    free text paraphrased by OpenAI when OPENAI_API_KEY is set, offline otherwise) or the
     respondents themselves (passthrough), per VC_MEMBERS_MODE."""
     if member_settings.mode == "passthrough" and member_settings.hash_key == DEV_HASH_KEY:
         context.log.warning("VC_HASH_KEY is the development default: set a secret key for real exports")
+    noise = NoiseRates(location=config.location_noise, career_stage=config.career_stage_noise,
+                       role_title=config.role_title_noise)
     try:
-        members = build_members(raw_survey, member_settings.mode, member_settings.hash_key)
+        with ExitStack() as stack:
+            members = build_members(raw_survey, member_settings.mode, member_settings.hash_key, noise,
+                                    _llm(member_settings, store, stack))
     except ValueError as error:
         raise dg.Failure(description=str(error)) from None
     table = stamp_round(members.table, round_of(context))
+    drift = distribution_drift(latest_submissions(raw_survey)[0], table)
+    drift_check = dg.AssetCheckResult(check_name=DRIFT_CHECK[0], passed=max(drift.values()) <= DRIFT_LIMIT,
+                                      severity=dg.AssetCheckSeverity.WARN, metadata={**drift, "limit": DRIFT_LIMIT})
     return dg.MaterializeResult(
         value=table,
         metadata={"mode": member_settings.mode, "respondents": members.respondents,
-                  "duplicate_submissions": members.duplicate_submissions, "members": len(table)},
-        check_results=[schema_check(SyntheticMembers, table)],
+                  "duplicate_submissions": members.duplicate_submissions, "members": len(table),
+                  "paraphraser": "openai:" + member_settings.openai_model if members.llm else "offline",
+                  **drift, **(members.llm.as_metadata() if members.llm else {})},
+        check_results=[schema_check(SyntheticMembers, table), drift_check],
     )
 
 

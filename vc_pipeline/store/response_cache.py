@@ -1,0 +1,25 @@
+"""OpenAI answers kept in the store, table `vc.paraphrase_cache`, by (model, prompt SHA-256)."""
+
+import duckdb
+
+from vc_pipeline.store.tables import qualified, run_sql
+
+
+class StoreResponseCache:
+    """A ResponseCache (vc_pipeline.members.llm_paraphrase) on a store connection."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.connection = connection
+        self.table = qualified(connection, "paraphrase_cache")
+        run_sql(connection, f"CREATE SCHEMA IF NOT EXISTS {self.table.rsplit('.', 1)[0]}")
+        run_sql(connection, f"CREATE TABLE IF NOT EXISTS {self.table} "
+                            "(model TEXT, prompt_sha256 TEXT, response TEXT, PRIMARY KEY (model, prompt_sha256))")
+
+    def get(self, model: str, prompt_sha256: str) -> str | None:
+        rows = self.connection.execute(f"SELECT response FROM {self.table} WHERE model = ? AND prompt_sha256 = ?",
+                                       [model, prompt_sha256]).fetchall()
+        return rows[0][0] if rows else None
+
+    def put(self, model: str, prompt_sha256: str, response: str) -> None:
+        run_sql(self.connection, f"INSERT INTO {self.table} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [model, prompt_sha256, response])
