@@ -2,7 +2,8 @@
 
 It answers like the API: each member's text is "paraphrased" by reversing its word order, and
 markers in a member's summary script failures: REFUSE (a refusal), TRUNCATE (finish_reason
-"length"), MALFORMED (content that is not the schema), RATELIMIT (a 429 the first time).
+"length"), MALFORMED (JSON that is not the schema), BROKENJSON (not JSON at all), RATELIMIT (a 429
+the first time).
 """
 
 import json
@@ -30,6 +31,8 @@ def _answer(body: dict, seen_rate_limit: set) -> tuple[int, dict]:
         return 200, _completion(model, '{"members": [{"ref": "m', finish="length")
     if "MALFORMED" in text:
         return 200, _completion(model, '{"people": "not the schema"}')
+    if "BROKENJSON" in text:
+        return 200, _completion(model, '{"members": [{"ref": "m0", "summary": unquoted}')
     flip = (lambda s: " ".join(reversed(s.split())))
     answer = {"members": [{"ref": m["ref"], "summary": flip(m["summary"]), "skills": flip(m["skills"]),
                            "buddy_preferences": flip(m["buddy_preferences"])} for m in members]}

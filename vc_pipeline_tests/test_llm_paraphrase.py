@@ -38,13 +38,13 @@ def texts(*summaries):
 
 def test_failures_fall_back_per_record_and_are_counted(stub, cache):
     batch = texts("builds feature stores", "RATELIMIT then fine", "REFUSE this", "TRUNCATE this",
-                  "MALFORMED this", "loves forecasting")
+                  "MALFORMED this", "loves forecasting", "BROKENJSON this")
     answers, report = paraphrase_with_llm(batch, settings(stub, batch_size=1), cache)
     assert set(answers) == {"m0", "m1", "m5"}
     assert answers["m0"].summary == "stores feature builds"
-    assert dict(report.fallbacks) == {"refusal": 1, "truncated": 1, "schema_mismatch": 1}
+    assert dict(report.fallbacks) == {"refusal": 1, "truncated": 1, "schema_mismatch": 2}
     # the 429 was retried by the SDK: one extra request for m1
-    assert len(stub.requests) == 7 and report.requests == 6
+    assert len(stub.requests) == 8 and report.requests == 7
     assert report.prompt_tokens == 100 * 4  # successful answers and the refusal report usage
 
 
@@ -90,3 +90,34 @@ def test_no_pii_reaches_any_request_or_member(stub, cache):
                 assert value.casefold() not in stored, column
     for first_name in (n.split()[0] for n in raw["name"]):
         assert json.dumps(first_name).casefold().strip('"') not in sent
+
+
+def test_a_whole_round_through_the_openai_path_leaks_nothing_and_reruns_from_cache(stub, tmp_path):
+    import dagster as dg
+
+    from vc_pipeline.defs.resources import MemberSettings
+    from vc_pipeline_tests.conftest import round_assets, round_resources
+
+    raw = round_with_self_mentions()
+    headers = {c: h for h, c in __import__("vc_pipeline.survey.form", fromlist=["HEADERS"]).HEADERS.items()}
+    (tmp_path / "surveys").mkdir()
+    raw.drop(columns=["round", "source_row"]).rename(columns=headers).to_csv(tmp_path / "surveys" / "2026-10-01.csv", index=False)
+    resources = round_resources(tmp_path / "vc.duckdb", tmp_path / "surveys")
+    resources["member_settings"] = MemberSettings(mode="synthetic", hash_key="k", openai_api_key="test-key",
+                                                  openai_base_url=stub.base_url)
+    selection = [a for a in round_assets() if a.key.to_user_string() in ("raw_survey", "synthetic_members", "normalized_members")]
+    result = dg.materialize(selection, partition_key="2026-10-01", resources=resources)
+    metadata = next(e for e in result.get_asset_materialization_events()
+                    if e.asset_key.to_user_string() == "synthetic_members").materialization.metadata
+    assert metadata["llm_paraphrased"].value == len(raw) and metadata["llm_requests"].value == 2
+    with duckdb.connect(str(tmp_path / "vc.duckdb"), read_only=True) as connection:
+        downstream = "\n".join(connection.execute(f'SELECT * FROM "vc"."vc".{t}').fetchdf().astype(str).to_csv()
+                               for t in ("synthetic_members", "normalized_members")).casefold()
+    sent = "\n".join(stub.raw_bodies).casefold()
+    for column in ("name", "company", "email", "slack_handle", "linkedin_url"):
+        for value in raw[column]:
+            if len(value.strip()) >= 3:
+                assert value.casefold() not in sent and value.casefold() not in downstream, column
+    requests_before = len(stub.requests)
+    dg.materialize(selection, partition_key="2026-10-01", resources=resources)
+    assert len(stub.requests) == requests_before  # answers came from vc.paraphrase_cache

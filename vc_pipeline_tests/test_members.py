@@ -112,3 +112,42 @@ def test_the_boundary_schema_rejects_any_pii_column(raw_rounds):
     leaked = members.assign(email=raw_rounds[0]["email"].iloc[: len(members)].to_numpy())
     (failure,) = schema_failures(SyntheticMembers, leaked)
     assert (failure.column, failure.check) == ("email", "column_in_schema")
+
+
+def test_offline_paraphrase_keeps_the_meaning_the_model_sees(raw_rounds):
+    """Matching on synthetic members resembles matching on the originals: a paraphrased profile
+    stays close to its source in embedding space, much closer than to other members."""
+    import numpy as np
+
+    from vc_pipeline.embedding.model import embed_texts
+    from vc_pipeline.embedding.profiles import profile_text
+
+    raw = raw_rounds[0]
+    raw = raw[raw["summary"] != ""].head(40)
+    original = [profile_text(s, k) for s, k in zip(raw["summary"], raw["skills"])]
+    rewritten = [profile_text(paraphrase_text(s, i), paraphrase_skills(k, i))
+                 for i, (s, k) in enumerate(zip(raw["summary"], raw["skills"]))]
+    similarity = embed_texts(original) @ embed_texts(rewritten).T
+    own = np.diag(similarity)
+    assert own.mean() > 0.8
+    assert (similarity.argmax(axis=1) == np.arange(len(raw))).mean() > 0.8  # each finds its source
+
+
+def test_header_variants_cannot_smuggle_pii_past_the_boundary(tmp_path, raw_rounds):
+    from vc_pipeline.survey.form import HEADERS
+    from vc_pipeline.survey.reader import SurveyError
+    from vc_pipeline.survey.reader import read_survey as read
+
+    raw = raw_rounds[0].head(6)
+    export = raw.drop(columns=["round", "source_row"]).rename(columns={c: f"  {h.upper()} " for h, c in HEADERS.items()})
+    export["Contact"] = raw["linkedin_url"].to_numpy()
+    export["Email.1"] = raw["email"].to_numpy()  # a second email column, as a re-export names it
+    export.to_csv(tmp_path / "2026-10-01.csv", index=False)
+    with pytest.raises(SurveyError, match="are both 'email'"):
+        read(tmp_path / "2026-10-01.csv", dt.date(2026, 10, 1))
+    export.drop(columns=["Email.1"]).to_csv(tmp_path / "2026-10-01.csv", index=False)
+    again = read(tmp_path / "2026-10-01.csv", dt.date(2026, 10, 1))
+    assert "Contact" not in again.columns and len(again) == 6  # stray spaces and case still read
+    members = build_members(again, "synthetic", "k").table.astype(str).to_csv().casefold()
+    for value in list(raw["email"]) + [u for u in raw["linkedin_url"] if u] + list(raw["name"]):
+        assert value.casefold() not in members
