@@ -5,13 +5,21 @@ import itertools
 import shutil
 from pathlib import Path
 
+import os
+
 import dagster as dg
 import numpy as np
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from vc_pipeline.settings import apply_defaults
 
 apply_defaults()
+
+# CI must not depend on which random examples a run happens to draw
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 from vc_pipeline.defs.io_manager import RoundTableIOManager  # noqa: E402
 from vc_pipeline.defs.resources import MemberSettings, RoundStore, SurveyFiles  # noqa: E402
