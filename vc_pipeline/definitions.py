@@ -1,4 +1,4 @@
-"""The Dagster code location: seven round assets, their checks, the round job and schedule."""
+"""The Dagster code location: the round assets, their checks, the round job, schedule and sensor."""
 
 import dagster as dg
 
@@ -9,10 +9,12 @@ apply_defaults()
 from vc_pipeline.defs.assets import matching, members, report, survey, text  # noqa: E402
 from vc_pipeline.defs.jobs import round_job, round_schedule  # noqa: E402
 from vc_pipeline.defs.resources import round_resources  # noqa: E402
+from vc_pipeline.defs.sensors import new_survey_sensor  # noqa: E402
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([survey, members, text, matching, report]),
     jobs=[round_job],
     schedules=[round_schedule],
+    sensors=[new_survey_sensor],
     resources=round_resources(),
 )

@@ -22,7 +22,7 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 from vc_pipeline.defs.io_manager import RoundTableIOManager  # noqa: E402
-from vc_pipeline.defs.resources import MemberSettings, RoundStore, SurveyFiles  # noqa: E402
+from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore, SurveyFiles  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "surveys"
@@ -30,9 +30,11 @@ SAMPLE_ROUNDS = ("2026-10-01", "2026-11-01")
 TEST_KEY = "test-hash-key"
 
 
-def round_resources(database: Path, survey_dir: Path, mode: str = "synthetic", key: str = TEST_KEY) -> dict:
-    """The pipeline's resources pointed at a test store and survey folder."""
+def round_resources(database: Path, survey_dir: Path, mode: str = "synthetic", key: str = TEST_KEY,
+                    controls_dir: Path | None = None) -> dict:
+    """The pipeline's resources pointed at a test store, survey folder and controls folder."""
     return {
+        "organizer_controls": OrganizerControls(controls_dir=str(controls_dir or survey_dir / "controls")),
         "io_manager": RoundTableIOManager(database=str(database)),
         "store": RoundStore(database=str(database)),
         "survey_files": SurveyFiles(survey_dir=str(survey_dir)),

@@ -184,3 +184,24 @@ def test_each_pair_carries_its_score_components():
         a, b = sorted((row["member_id"], row["partner_id"]))
         expected = rows[(rows.member_a == a) & (rows.member_b == b)]["skills"].iloc[0]
         assert row["fit_skills"] == pytest.approx(expected)
+
+
+def test_pins_meet_and_blocks_never_do():
+    members = members_table(["Other"] * 6)
+    scores = symmetric(6, 13)
+    free = pair_round(members, score_rows(scores), settings=PairingSettings(**NEUTRAL)).table
+    a, b = member_id(0), partner_of(free, 0)
+    other = next(member_id(i) for i in range(1, 6) if member_id(i) != b)
+    pinned = pair_round(members, score_rows(scores), settings=PairingSettings(**NEUTRAL),
+                        pinned=[frozenset((a, other))], blocked=[frozenset((a, b))]).table
+    assert partner_of(pinned, 0) == other
+    assert frozenset((a, b)) not in pairs_of(pinned)
+
+
+def test_a_pin_beats_history_and_is_reported():
+    members = members_table(["Other"] * 4)
+    met = {frozenset((member_id(0), member_id(1)))}
+    result = pair_round(members, score_rows(symmetric(4, 2)), RoundHistory(met_before=met), PairingSettings(**NEUTRAL),
+                        pinned=[frozenset((member_id(0), member_id(1)))])
+    assert partner_of(result.table, 0) == member_id(1)
+    assert "met in an earlier round" in result.violations[0]

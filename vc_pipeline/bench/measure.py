@@ -61,7 +61,7 @@ def measure_round(n: int) -> dict:
 
     apply_defaults()
     from vc_pipeline.defs.io_manager import RoundTableIOManager
-    from vc_pipeline.defs.resources import MemberSettings, RoundStore, SurveyFiles
+    from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore, SurveyFiles
     from vc_pipeline.definitions import defs
 
     day = dt.date(2026, 1, 1)
@@ -70,7 +70,8 @@ def measure_round(n: int) -> dict:
         database = str(Path(folder) / "vc.duckdb")
         resources = {"io_manager": RoundTableIOManager(database=database), "store": RoundStore(database=database),
                      "survey_files": SurveyFiles(survey_dir=str(Path(folder) / "surveys")),
-                     "member_settings": MemberSettings(mode="synthetic", hash_key=os.environ["VC_HASH_KEY"])}
+                     "member_settings": MemberSettings(mode="synthetic", hash_key=os.environ["VC_HASH_KEY"]),
+                     "organizer_controls": OrganizerControls(controls_dir=str(Path(folder) / "controls"))}
         started = time.perf_counter()
         result = dg.materialize(list(defs.assets), partition_key=f"{day:%Y-%m-%d}", resources=resources,
                                 raise_on_error=False)

@@ -12,7 +12,8 @@ import pandas as pd
 
 from vc_pipeline.defs.io_manager import RoundTableIOManager
 from vc_pipeline.members.llm_paraphrase import LlmSettings
-from vc_pipeline.settings import (DEFAULTS, DUCKDB_PATH, HASH_KEY, MEMBERS_MODE, OPENAI_API_KEY, OPENAI_BASE_URL,
+from vc_pipeline.controls.round_controls import RoundControls, load_controls
+from vc_pipeline.settings import (CONTROLS_DIR, DEFAULTS, DUCKDB_PATH, HASH_KEY, MEMBERS_MODE, OPENAI_API_KEY, OPENAI_BASE_URL,
                                   OPENAI_MODEL, SURVEY_DIR)
 from vc_pipeline.store.tables import connect
 from vc_pipeline.survey.reader import read_survey, survey_path
@@ -25,6 +26,15 @@ class SurveyFiles(dg.ConfigurableResource):
 
     def read(self, round_date: dt.date) -> pd.DataFrame:
         return read_survey(survey_path(self.survey_dir, f"{round_date:%Y-%m-%d}"), round_date)
+
+
+class OrganizerControls(dg.ConfigurableResource):
+    """Where the organizers' per-round controls live: `<controls_dir>/<round>.yaml`."""
+
+    controls_dir: str
+
+    def for_round(self, round_date: dt.date) -> RoundControls:
+        return load_controls(self.controls_dir, f"{round_date:%Y-%m-%d}")
 
 
 class RoundStore(dg.ConfigurableResource):
@@ -67,6 +77,7 @@ def round_resources() -> dict:
         "io_manager": RoundTableIOManager(database=dg.EnvVar(DUCKDB_PATH)),
         "store": RoundStore(database=dg.EnvVar(DUCKDB_PATH)),
         "survey_files": SurveyFiles(survey_dir=dg.EnvVar(SURVEY_DIR)),
+        "organizer_controls": OrganizerControls(controls_dir=dg.EnvVar(CONTROLS_DIR)),
         "member_settings": MemberSettings(mode=dg.EnvVar(MEMBERS_MODE), hash_key=dg.EnvVar(HASH_KEY),
                                           openai_api_key=_optional_env(OPENAI_API_KEY),
                                           openai_model=dg.EnvVar(OPENAI_MODEL),

@@ -68,15 +68,30 @@ def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRul
             f"{len(stranded)} member(s) without an allowed partner (an odd round allows one bye):\n" + "\n".join(lines))
 
 
+def _pin_mask(n: int, pinned: list[tuple[int, int]]) -> np.ndarray:
+    """Every pair that would separate a pinned pair: a pinned member may meet only their pin."""
+    mask = np.zeros((n, n), dtype=bool)
+    for i, j in pinned:
+        for member, pin in ((i, j), (j, i)):
+            mask[member, :] = mask[:, member] = True
+            mask[member, pin] = mask[pin, member] = False
+    for i, j in pinned:
+        mask[i, j] = mask[j, i] = False
+    return mask
+
+
 def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: RoundHistory,
-           settings: PairingSettings) -> Pairing:
+           settings: PairingSettings, pinned: list[tuple[int, int]] = ()) -> Pairing:
     stages = members["career_stage"].to_numpy()
     scores = adjusted_scores(raw, stages, damping=settings.popularity_damping,
                              per_member=settings.popularity_candidates, bonus=settings.cross_stage_bonus)
     low = raw < settings.min_pair_quality if settings.min_pair_quality is not None else None
     bye_allowed = ~members["member_id"].isin(history.recent_byes).to_numpy()
+    bye_allowed[[i for pair in pinned for i in pair]] = False
+    pins = _pin_mask(len(raw), list(pinned))
     strict = settings.on_infeasible == "fail"
-    pairing = solve_pairing(scores, forbidden=rules.any if strict else (), discouraged=() if strict else rules.any,
+    pairing = solve_pairing(scores, forbidden=(rules.any | pins) if strict else pins,
+                            discouraged=() if strict else rules.any & ~pins,
                             odd=settings.odd, low_quality=low, bye_allowed=bye_allowed,
                             time_limit=settings.time_limit_seconds)
     if pairing.left_out:
@@ -122,19 +137,22 @@ def add_fits(table: pd.DataFrame, components: pd.DataFrame) -> pd.DataFrame:
 
 
 def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundHistory | None = None,
-               settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = ()) -> RoundPairing:
+               settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = (),
+               pinned: Iterable[frozenset[str]] = ()) -> RoundPairing:
     """Solve the round from score_matrix rows: see solve_round; the rows also explain each pair."""
     members = members.sort_values("member_id").reset_index(drop=True)
-    result = solve_round(members, score_array(list(members["member_id"]), score_table), history, settings, blocked)
+    result = solve_round(members, score_array(list(members["member_id"]), score_table), history, settings,
+                         blocked, pinned)
     result.table = add_fits(result.table, score_table)[PAIRING_COLUMNS]
     return result
 
 
 def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | None = None,
-                settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = ()) -> RoundPairing:
+                settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = (),
+                pinned: Iterable[frozenset[str]] = ()) -> RoundPairing:
     """Solve the round: `members` (normalized_members rows, sorted by member_id), `raw` (their N×N
-    pair scores in that order), `history` (earlier pairs and recent byes), `blocked` (pairs the
-    organizers forbid).
+    pair scores in that order), `history` (earlier pairs and recent byes), `blocked` and `pinned`
+    (pairs the organizers forbid / require; pins of people not in the round are ignored).
 
     Returns one row per member: its group, partner(s), score, ranked backups, and any hard rule its
     group had to break (the `fit_*` columns are added by add_fits). Raises RoundInfeasible when
@@ -142,7 +160,11 @@ def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | 
     history, settings = history or RoundHistory(), settings or PairingSettings()
     ids = list(members["member_id"])
     rules = hard_rules(members, history.met_before, blocked)
-    pairing = _solve(members, raw, rules, history, settings)
+    index = {m: i for i, m in enumerate(ids)}
+    pins = [tuple(sorted(index[m] for m in pair)) for pair in pinned if all(m in index for m in pair)]
+    if len({i for pair in pins for i in pair}) < 2 * len(pins):
+        raise RoundInfeasible("a member is pinned to two different people; each member can have one pin")
+    pairing = _solve(members, raw, rules, history, settings, pins)
     violations = [describe_violation(members, rules, i, j) for i, j in pairing.violations]
     low = [f"{ids[i]} + {ids[j]}: score {raw[i, j]:.3f} below {settings.min_pair_quality}" for i, j in pairing.low_quality]
     group_of = {i: g for g, group in enumerate(pairing.groups) for i in group}
@@ -164,5 +186,6 @@ def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | 
         "role_mismatches_barred": int(np.triu(rules.role_mismatch, 1).sum()),
         "byes_excluded_by_rotation": int(members["member_id"].isin(history.recent_byes).sum()),
         "members_without_backup": int(table["backup_1"].isna().sum()),
+        "pins": len(pins), "blocks": int(np.triu(rules.blocked, 1).sum()),
     }
     return RoundPairing(table, pairing, violations, low, summary)

@@ -8,7 +8,8 @@ import pandas as pd
 from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import RoundStore
+from vc_pipeline.controls.round_controls import id_pairs
+from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.history.pairs import round_history
 from vc_pipeline.pairing.master import SolverFailed
 from vc_pipeline.pairing.round_pairing import PAIRING_COLUMNS, RoundInfeasible, add_fits, group_pairs, solve_round
@@ -77,22 +78,25 @@ def score_matrix(context: dg.AssetExecutionContext, config: ScoringConfig, norma
 
 @round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK,), deps=("score_matrix",))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
-                store: RoundStore):
+                store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
     """One global, proven-optimal pairing for the round (PuLP + HiGHS): never repeats an earlier
     round's pair, gives a similar-role buddy to whoever asked, rotates the bye; fairness levers,
     ranked backups and each pair's score components included. Reads score_matrix as arrays."""
     round_date, (start, end) = round_of(context), context.partition_time_window
     try:
         settings = PairingSettings(**config.model_dump())
-    except ValueError as error:
-        raise dg.Failure(description=f"ilp_pairing config: {error}") from None
+        controls = organizer_controls.for_round(round_date)
+    except ValueError as error:  # includes ControlsError
+        raise dg.Failure(description=f"ilp_pairing: {error}") from None
+    key, mode = member_settings.hash_key, member_settings.mode
     members = normalized_members.sort_values("member_id").reset_index(drop=True)
     with store.connection() as connection:
         history = round_history(connection, round_date, lookback=settings.lookback_rounds,
                                 bye_rounds=settings.bye_rotation_rounds)
         raw = score_matrix_array(connection, start, end, list(members["member_id"]))
     try:
-        result = solve_round(members, raw, history, settings)
+        result = solve_round(members, raw, history, settings, blocked=id_pairs(controls.blocks, key, mode),
+                             pinned=id_pairs(controls.pins, key, mode))
     except (RoundInfeasible, SolverFailed) as error:
         raise dg.Failure(description=str(error)) from None
     with store.connection() as connection:

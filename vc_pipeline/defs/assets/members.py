@@ -8,9 +8,10 @@ import pandas as pd
 from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import MemberSettings, RoundStore
+from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.members.build import LlmParaphraser, NoiseRates, build_members, latest_submissions
 from vc_pipeline.members.drift import DRIFT_LIMIT, distribution_drift
+from vc_pipeline.members.pseudonym import normalize_email
 from vc_pipeline.profile.normalize import normalize_members
 from vc_pipeline.schemas import NormalizedMembers, SyntheticMembers
 from vc_pipeline.settings import DEV_HASH_KEY
@@ -39,7 +40,7 @@ def _llm(member_settings: MemberSettings, store: RoundStore, stack: ExitStack) -
 
 @round_asset(SyntheticMembers, extra_checks=(DRIFT_CHECK,))
 def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, raw_survey: pd.DataFrame,
-                      member_settings: MemberSettings, store: RoundStore):
+                      member_settings: MemberSettings, store: RoundStore, organizer_controls: OrganizerControls):
     """Members with pseudonymous ids and no PII: fabricated from the respondents (synthetic;
     free text paraphrased by OpenAI when OPENAI_API_KEY is set, offline otherwise) or the
     respondents themselves (passthrough), per VC_MEMBERS_MODE."""
@@ -48,10 +49,12 @@ def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, 
     noise = NoiseRates(location=config.location_noise, career_stage=config.career_stage_noise,
                        role_title=config.role_title_noise)
     try:
+        opted_out = set(organizer_controls.for_round(round_of(context)).opt_outs)
+        raw_survey = raw_survey[~raw_survey["email"].map(normalize_email).isin(opted_out)]
         with ExitStack() as stack:
             members = build_members(raw_survey, member_settings.mode, member_settings.hash_key, noise,
                                     _llm(member_settings, store, stack))
-    except ValueError as error:
+    except ValueError as error:  # includes ControlsError
         raise dg.Failure(description=str(error)) from None
     table = stamp_round(members.table, round_of(context))
     drift = distribution_drift(latest_submissions(raw_survey)[0], table)
@@ -59,7 +62,7 @@ def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, 
                                       severity=dg.AssetCheckSeverity.WARN, metadata={**drift, "limit": DRIFT_LIMIT})
     return dg.MaterializeResult(
         value=table,
-        metadata={"mode": member_settings.mode, "respondents": members.respondents,
+        metadata={"mode": member_settings.mode, "respondents": members.respondents, "opt_outs": len(opted_out),
                   "duplicate_submissions": members.duplicate_submissions, "members": len(table),
                   "paraphraser": "openai:" + member_settings.openai_model if members.llm else "offline",
                   **drift, **(members.llm.as_metadata() if members.llm else {})},

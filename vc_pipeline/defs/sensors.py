@@ -1,0 +1,45 @@
+"""A sensor that runs a round when its survey export appears in the survey folder or changes."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from vc_pipeline.defs.jobs import round_job
+from vc_pipeline.defs.partitions import rounds
+from vc_pipeline.settings import DEFAULTS, SURVEY_DIR
+from vc_pipeline.survey.watch import cursor_from_json, cursor_to_json, scan_surveys
+
+
+def survey_dir() -> Path:
+    """The survey folder, read from `VC_SURVEY_DIR` (default data/surveys) at each evaluation."""
+    return Path(os.environ.get(SURVEY_DIR, DEFAULTS[SURVEY_DIR]))
+
+
+def round_request(round_key: str, sha256: str) -> dg.RunRequest:
+    """The round job's run for one export's content; the run key makes the same bytes run once."""
+    return dg.RunRequest(partition_key=round_key, run_key=f"{round_key}:{sha256[:16]}",
+                         tags={"vc/survey_sha256": sha256})
+
+
+@dg.sensor(job=round_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def new_survey_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    """Launch `coffee_round` for a round when `<VC_SURVEY_DIR>/<round>.csv` appears or its bytes change.
+
+    In: the cursor, JSON {round: sha256} of the exports already run. Out: one RunRequest per new or
+    changed export (oldest round first, run key `<round>:<sha256[:16]>`) and the updated cursor; a
+    SkipReason when nothing changed. `.csv` files that are not a round's start date are logged and
+    named in the SkipReason, never run. On by default (RUNNING), so `make dev` picks up a new export
+    within 30 s; stop it under Automation in the UI.
+    """
+    folder = survey_dir()
+    if not folder.is_dir():
+        return dg.SensorResult(skip_reason=f"no survey folder {folder.resolve()} (set {SURVEY_DIR})")
+    scan = scan_surveys(folder, cursor_from_json(context.cursor), set(rounds.get_partition_keys()))
+    for message in scan.skipped:
+        context.log.warning(message)
+    requests = [round_request(key, sha) for key, sha in scan.changed]
+    if requests:
+        return dg.SensorResult(run_requests=requests, cursor=cursor_to_json(scan.cursor))
+    return dg.SensorResult(skip_reason="; ".join(["no new or changed round export", *scan.skipped]),
+                           cursor=cursor_to_json(scan.cursor))
