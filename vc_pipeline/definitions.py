@@ -6,13 +6,13 @@ from vc_pipeline.settings import apply_defaults
 
 apply_defaults()
 
-from vc_pipeline.defs.assets import matching, members, report, survey, text  # noqa: E402
+from vc_pipeline.defs.assets import export, matching, members, report, survey, text  # noqa: E402
 from vc_pipeline.defs.jobs import round_job, round_schedule  # noqa: E402
 from vc_pipeline.defs.resources import round_resources  # noqa: E402
 from vc_pipeline.defs.sensors import new_survey_sensor  # noqa: E402
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([survey, members, text, matching, report]),
+    assets=dg.load_assets_from_modules([survey, members, text, matching, report, export]),
     jobs=[round_job],
     schedules=[round_schedule],
     sensors=[new_survey_sensor],

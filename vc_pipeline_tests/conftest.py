@@ -78,6 +78,19 @@ def best_total_brute_force(scores: np.ndarray, forbidden: set[tuple[int, int]]) 
     return best
 
 
+@pytest.fixture(scope="session", autouse=True)
+def export_folder(tmp_path_factory):
+    """Organizer exports (real-looking PII) go to a temporary folder, never into the checkout."""
+    folder = tmp_path_factory.mktemp("exports")
+    previous = os.environ.get("VC_EXPORT_DIR")
+    os.environ["VC_EXPORT_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("VC_EXPORT_DIR", None)
+    else:
+        os.environ["VC_EXPORT_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory):
     """Both sample rounds materialized in order into one temporary DuckDB, with their instance."""
