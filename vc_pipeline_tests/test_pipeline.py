@@ -145,3 +145,17 @@ def test_every_member_has_two_backups_allowed_by_the_rules(sample_store, key):
         for backup in (row["backup_1"], row["backup_2"]):
             assert backup != member and backup not in (row["partner_id"] or "")
             assert tuple(sorted((index[member], index[backup]))) not in forbidden
+
+
+def test_assets_carry_schema_preview_and_eda_metadata_without_raw_rows(sample_store):
+    events = {e.asset_key.to_user_string(): e.materialization.metadata
+              for e in sample_store["results"][0].get_asset_materialization_events()}
+    for name in ASSETS:
+        columns = [c.name for c in events[name]["dagster/column_schema"].value.columns]
+        assert "round" in columns
+        assert events[name]["dagster/partition_row_count"].value > 0
+    assert "preview" not in events["raw_survey"]  # the PII table never shows rows
+    assert "| member_id |" in events["ilp_pairing"]["preview"].value or "member_id" in events["ilp_pairing"]["preview"].value
+    for name, key in (("raw_survey", "roles"), ("raw_survey", "blank_answers"), ("normalized_members", "regions")):
+        assert events[name][key].value.startswith("|")
+    assert "ML Engineer" in events["normalized_members"]["roles"].value

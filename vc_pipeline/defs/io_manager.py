@@ -3,7 +3,11 @@
 import dagster as dg
 import pandas as pd
 
+from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.store.tables import connect, read_round, replace_round
+
+# raw_survey holds PII: its rows never go into metadata (the UI and the event log)
+NO_PREVIEW = {"raw_survey"}
 
 
 class RoundTableIOManager(dg.ConfigurableIOManager):
@@ -21,10 +25,16 @@ class RoundTableIOManager(dg.ConfigurableIOManager):
         start, end = context.asset_partitions_time_window
         with connect(self.database, wait_seconds=self.lock_wait_seconds) as connection:
             replace_round(connection, context.asset_key.path[-1], obj, start, end)
-        context.add_output_metadata({
+        table = context.asset_key.path[-1]
+        metadata = {
             "dagster/partition_row_count": len(obj),
-            "dagster/table_name": f"vc.{context.asset_key.path[-1]}",
-        })
+            "dagster/table_name": f"vc.{table}",
+            "dagster/column_schema": dg.TableSchema(
+                columns=[dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in obj.dtypes.items()]),
+        }
+        if table not in NO_PREVIEW:
+            metadata["preview"] = dg.MetadataValue.md(markdown_table(obj, rows=5))
+        context.add_output_metadata(metadata)
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         start, end = context.asset_partitions_time_window

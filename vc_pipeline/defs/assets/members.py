@@ -13,6 +13,8 @@ from vc_pipeline.members.build import LlmParaphraser, NoiseRates, build_members,
 from vc_pipeline.members.drift import DRIFT_LIMIT, distribution_drift
 from vc_pipeline.members.pseudonym import normalize_email
 from vc_pipeline.profile.normalize import normalize_members
+from vc_pipeline.report.eda import members_overview
+from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.schemas import NormalizedMembers, SyntheticMembers
 from vc_pipeline.settings import DEV_HASH_KEY
 from vc_pipeline.store.response_cache import StoreResponseCache
@@ -78,6 +80,7 @@ def normalized_members(context: dg.AssetExecutionContext, synthetic_members: pd.
     table = stamp_round(table, round_of(context))
     return dg.MaterializeResult(
         value=table,
-        metadata={**counts.model_dump(), "similar_role_requests": int(table["wants_similar_role"].sum())},
+        metadata={**counts.model_dump(), "similar_role_requests": int(table["wants_similar_role"].sum()),
+                  **{name: dg.MetadataValue.md(markdown_table(frame)) for name, frame in members_overview(table).items()}},
         check_results=[schema_check(NormalizedMembers, table)],
     )

@@ -7,6 +7,8 @@ from vc_pipeline.defs.assets.round_asset import round_asset
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.defs.resources import SurveyFiles
+from vc_pipeline.report.eda import survey_overview
+from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.schemas import RawSurvey
 from vc_pipeline.survey.reader import SurveyError
 
@@ -18,8 +20,9 @@ def raw_survey(context: dg.AssetExecutionContext, survey_files: SurveyFiles):
         table = survey_files.read(round_of(context))
     except SurveyError as error:
         raise dg.Failure(description=str(error)) from None
+    overview = {name: dg.MetadataValue.md(markdown_table(frame)) for name, frame in survey_overview(table).items()}
     return dg.MaterializeResult(
         value=table,
-        metadata={"submissions": len(table)},
+        metadata={"submissions": len(table), **overview},
         check_results=[schema_check(RawSurvey, table, row_numbers=table["source_row"])],
     )
