@@ -35,6 +35,7 @@ class RawSurvey(RoundTable):
     """raw_survey: one row per submission, as exported (the only table holding PII)."""
 
     source_row: Series[int] = pa.Field(ge=1, unique=True)
+    carried_over: Series[bool]
     respondent_id: Series[str]
     submitted_at: Series[str]
     name: Series[str]

@@ -60,6 +60,7 @@ def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.Da
         connection.register("incoming_rows", rows)
         if not table_exists(connection, table):
             run_sql(connection, f"CREATE TABLE {name} AS SELECT * FROM incoming_rows LIMIT 0")
+        _add_new_columns(connection, name, table)
         run_sql(connection, f"DELETE FROM {name} WHERE round >= ? AND round < ?", [start, end])
         run_sql(connection, f"INSERT INTO {name} BY NAME SELECT * FROM incoming_rows")
         connection.unregister("incoming_rows")
@@ -67,6 +68,17 @@ def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.Da
     except BaseException:
         run_sql(connection, "ROLLBACK")
         raise
+
+
+def _add_new_columns(connection: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
+    """Columns the incoming rows have and the stored table lacks are added (earlier rounds get NULL),
+    so a table that gained a column keeps its history instead of failing the insert."""
+    stored = {c for (c,) in connection.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_schema = ? AND table_name = ?", [DB_SCHEMA, table]).fetchall()}
+    for column, kind, *_ in connection.execute("DESCRIBE SELECT * FROM incoming_rows").fetchall():
+        if column not in stored:
+            run_sql(connection, f'ALTER TABLE {name} ADD COLUMN "{column}" {kind}')
 
 
 def read_round(connection: duckdb.DuckDBPyConnection, table: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
