@@ -155,6 +155,15 @@ class IlpPairing(MemberRows):
         return size == expected
 
 
+class FinalPairing(MemberRows):
+    """final_pairing: who really met: the planned pairing with no-shows removed and their buddies re-paired."""
+
+    group_id: Series[int] = pa.Field(ge=0)
+    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye", "no_show"])
+    partner_id: Series[str] = pa.Field(nullable=True)
+    source: Series[str] = pa.Field(isin=["planned", "backup", "rematch", "no_show", "unpaired"])
+
+
 class FairnessReport(RoundTable):
     """fairness_report: one row per metric of the round."""
 

@@ -23,10 +23,10 @@ def test_every_asset_and_check_succeeds_for_both_rounds(sample_store):
     for result in sample_store["results"]:
         assert result.success
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-        assert materialized == set(ASSETS) | {"organizer_export"}
+        assert materialized == set(ASSETS) | {"organizer_export", "final_pairing"}
         checks = result.get_asset_check_evaluations()
         names = {(c.asset_key.to_user_string(), c.check_name) for c in checks}
-        assert names == ({(a, "schema") for a in ASSETS} | {("ilp_pairing", "hard_constraints")}
+        assert names == ({(a, "schema") for a in (*ASSETS, "final_pairing")} | {("ilp_pairing", "hard_constraints")}
                          | {("synthetic_members", "distribution_drift")})
         assert all(c.passed for c in checks)
 

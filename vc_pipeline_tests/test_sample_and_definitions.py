@@ -46,4 +46,4 @@ def test_loading_definitions_imports_no_model_or_solver():
             "'assets': len(list(d.defs.assets))}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report["heavy"] == [] and report["assets"] == 8  # seven stages + organizer_export
+    assert report["heavy"] == [] and report["assets"] == 9  # seven stages + organizer_export + final_pairing

@@ -3,6 +3,7 @@
     opt_outs: [ana@example.org]            # not paired this round
     pins: [[ana@example.org, bo@x.io]]     # these two must meet
     blocks: [[cy@x.io, di@y.org]]          # these two must never meet
+    no_shows: [ed@x.io]                    # recorded after the round: did not show up
 
 People are named by the email they used on the form; emails are turned into member ids here and
 never stored downstream.
@@ -27,8 +28,9 @@ class RoundControls(BaseModel):
     opt_outs: list[str] = Field(default_factory=list)
     pins: list[tuple[str, str]] = Field(default_factory=list)
     blocks: list[tuple[str, str]] = Field(default_factory=list)
+    no_shows: list[str] = Field(default_factory=list)
 
-    @field_validator("opt_outs", mode="after")
+    @field_validator("opt_outs", "no_shows", mode="after")
     @classmethod
     def _emails(cls, emails: list[str]) -> list[str]:
         for email in emails:

@@ -13,3 +13,10 @@ round_job = dg.define_asset_job(
 
 # Runs the round's job as the round starts; turn it on in the UI (Automation) when rounds are live.
 round_schedule = dg.build_schedule_from_partitioned_job(round_job, name="coffee_round_start")
+
+rematch_job = dg.define_asset_job(
+    "rematch",
+    selection=dg.AssetSelection.assets("final_pairing"),
+    partitions_def=rounds,
+    description="After a round: record no-shows in the round's controls file, then run this to re-pair their buddies.",
+)

@@ -16,6 +16,16 @@ def _earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: dt.date, 
     return rounds if last is None else rounds[:last]
 
 
+def _who_met(connection: duckdb.DuckDBPyConnection) -> str:
+    """A query of each round's groups: final_pairing (who really met) where a round has it, else
+    the planned ilp_pairing."""
+    planned = f"SELECT round, group_id, member_id, kind FROM {qualified(connection, 'ilp_pairing')}"
+    if not table_exists(connection, "final_pairing"):
+        return planned
+    final = f"SELECT round, group_id, member_id, kind FROM {qualified(connection, 'final_pairing')}"
+    return f"{final} UNION ALL {planned} WHERE round NOT IN (SELECT DISTINCT round FROM ({final}))"
+
+
 def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date, lookback: int | None = None) -> set[frozenset[str]]:
     """Every pair of member ids that shared a group (pair or triad) in the `lookback` rounds before
     `round_date` (all earlier rounds when None)."""
@@ -25,10 +35,8 @@ def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date, lo
     if not rounds:
         return set()
     groups = connection.execute(
-        f"SELECT list(member_id) FROM {qualified(connection, 'ilp_pairing')} "
-        "WHERE round IN (SELECT unnest(?::DATE[])) AND kind <> 'bye' GROUP BY round, group_id",
-        [rounds],
-    ).fetchall()
+        f"SELECT list(member_id) FROM ({_who_met(connection)}) WHERE round IN (SELECT unnest(?::DATE[])) "
+        "AND kind IN ('pair', 'triad') GROUP BY round, group_id", [rounds]).fetchall()
     return {frozenset(pair) for (members,) in groups for pair in itertools.combinations(members, 2)}
 
 

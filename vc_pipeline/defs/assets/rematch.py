@@ -1,0 +1,43 @@
+"""final_pairing: who really met, after the organizers record no-shows (the `rematch` job)."""
+
+import dagster as dg
+import pandas as pd
+
+from vc_pipeline.controls.round_controls import id_pairs, member_ids_of
+from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
+from vc_pipeline.defs.checks import schema_check
+from vc_pipeline.defs.partitions import round_of
+from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
+from vc_pipeline.history.pairs import earlier_pairs
+from vc_pipeline.pairing.constraints import hard_rules
+from vc_pipeline.pairing.rematch import rematch, stranded_members
+from vc_pipeline.schemas import FinalPairing
+from vc_pipeline.store.pair_scores import score_matrix_array
+
+
+@round_asset(FinalPairing, deps=("score_matrix",))
+def final_pairing(context: dg.AssetExecutionContext, ilp_pairing: pd.DataFrame, normalized_members: pd.DataFrame,
+                  store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
+    """The round as it really happened: members recorded as no-shows (`no_shows` in the round's
+    controls file) are out, and the buddies they stranded meet a stranded backup first, then each
+    other in an optimal pairing under the hard rules. Later rounds' history reads this table."""
+    round_date, (start, end) = round_of(context), context.partition_time_window
+    try:
+        controls = organizer_controls.for_round(round_date)
+    except ValueError as error:
+        raise dg.Failure(description=str(error)) from None
+    key, mode = member_settings.hash_key, member_settings.mode
+    no_shows = {m for e in controls.no_shows for m in member_ids_of(e, key, mode)} & set(ilp_pairing["member_id"])
+    stranded = stranded_members(ilp_pairing, no_shows)
+    members = normalized_members.set_index("member_id").loc[stranded].reset_index()
+    with store.connection() as connection:
+        scores = score_matrix_array(connection, start, end, stranded)
+        rules = hard_rules(members, earlier_pairs(connection, round_date), id_pairs(controls.blocks, key, mode))
+    table = stamp_round(rematch(ilp_pairing, no_shows, scores, stranded, rules.any), round_date)
+    sources = table["source"].value_counts()
+    return dg.MaterializeResult(
+        value=table,
+        metadata={"no_shows": len(no_shows), "stranded": len(stranded),
+                  **{f"met_via_{s}": int(sources.get(s, 0)) for s in ("planned", "backup", "rematch", "unpaired")}},
+        check_results=[schema_check(FinalPairing, table)],
+    )
