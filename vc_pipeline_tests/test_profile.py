@@ -64,3 +64,13 @@ def test_buddy_preference_spellings(answer, similar):
 ])
 def test_locations_map_to_region_and_offset(location, region, offset):
     assert locate(location) == (region, offset)
+
+
+@pytest.mark.parametrize("answer, cleaned", [
+    ("Python\nSQL\n\nSpark", "Python, SQL, Spark"), ("Python; SQL", "Python, SQL"), ("CI/CD, Go", "CI/CD, Go"),
+    ("  Kafka \r\n dbt ", "Kafka, dbt"), ("", ""),
+])
+def test_skill_lists_keep_their_items_apart(answer, cleaned):
+    from vc_pipeline.profile.normalize import clean_list
+
+    assert clean_list(answer) == cleaned

@@ -35,6 +35,12 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()[:MAX_TEXT_CHARS]
 
 
+def clean_list(text: str) -> str:
+    """A list answer (skills) with one item per line or separated by `;`/`•` as a comma list."""
+    items = re.split(r"\s*(?:\r?\n|;|•)\s*", text or "")
+    return clean_text(", ".join(i for i in items if i.strip()))
+
+
 def normalize_members(members: pd.DataFrame) -> tuple[pd.DataFrame, NormalizationCounts]:
     """Map synthetic_members rows onto fixed vocabularies; returns the table and what was guessed."""
     roles = members["role"].map(map_role)
@@ -53,7 +59,7 @@ def normalize_members(members: pd.DataFrame) -> tuple[pd.DataFrame, Normalizatio
         "utc_offset": pd.Series([p.utc_offset for p in places], dtype="float64").to_numpy(),
         "wants_similar_role": members["buddy_preference"].map(wants_similar_role).astype(bool).to_numpy(),
         "summary": members["summary"].map(clean_text).to_numpy(),
-        "skills": members["skills"].map(clean_text).to_numpy(),
+        "skills": members["skills"].map(clean_list).to_numpy(),
         "buddy_preferences": wishes.to_numpy(),
         "has_wish": (wishes != "").to_numpy(),
     }, columns=NORMALIZED_COLUMNS)
