@@ -21,8 +21,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-from vc_pipeline.defs.io_manager import RoundTableIOManager  # noqa: E402
-from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore, SurveyFiles  # noqa: E402
+from vc_pipeline.defs.resources import folder_resources  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "surveys"
@@ -33,13 +32,7 @@ TEST_KEY = "test-hash-key"
 def round_resources(database: Path, survey_dir: Path, mode: str = "synthetic", key: str = TEST_KEY,
                     controls_dir: Path | None = None) -> dict:
     """The pipeline's resources pointed at a test store, survey folder and controls folder."""
-    return {
-        "organizer_controls": OrganizerControls(controls_dir=str(controls_dir or survey_dir / "controls")),
-        "io_manager": RoundTableIOManager(database=str(database)),
-        "store": RoundStore(database=str(database)),
-        "survey_files": SurveyFiles(survey_dir=str(survey_dir)),
-        "member_settings": MemberSettings(mode=mode, hash_key=key),
-    }
+    return folder_resources(database, survey_dir, mode=mode, hash_key=key, controls_dir=controls_dir)
 
 
 def round_assets():

@@ -60,18 +60,14 @@ def measure_round(n: int) -> dict:
     from vc_pipeline.settings import apply_defaults
 
     apply_defaults()
-    from vc_pipeline.defs.io_manager import RoundTableIOManager
-    from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore, SurveyFiles
+    from vc_pipeline.defs.resources import folder_resources
     from vc_pipeline.definitions import defs
 
     day = dt.date(2026, 1, 1)
     with tempfile.TemporaryDirectory() as folder:
         write_rounds(Path(folder) / "surveys", generate_rounds([day], [n], seed=n))
-        database = str(Path(folder) / "vc.duckdb")
-        resources = {"io_manager": RoundTableIOManager(database=database), "store": RoundStore(database=database),
-                     "survey_files": SurveyFiles(survey_dir=str(Path(folder) / "surveys")),
-                     "member_settings": MemberSettings(mode="synthetic", hash_key=os.environ["VC_HASH_KEY"]),
-                     "organizer_controls": OrganizerControls(controls_dir=str(Path(folder) / "controls"))}
+        resources = folder_resources(Path(folder) / "vc.duckdb", Path(folder) / "surveys", mode="synthetic",
+                                     hash_key=os.environ["VC_HASH_KEY"])
         started = time.perf_counter()
         result = dg.materialize(list(defs.assets), partition_key=f"{day:%Y-%m-%d}", resources=resources,
                                 raise_on_error=False)

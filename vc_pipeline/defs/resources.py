@@ -4,6 +4,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Optional
 
 import dagster as dg
@@ -82,4 +83,16 @@ def round_resources() -> dict:
                                           openai_api_key=_optional_env(OPENAI_API_KEY),
                                           openai_model=dg.EnvVar(OPENAI_MODEL),
                                           openai_base_url=_optional_env(OPENAI_BASE_URL)),
+    }
+
+
+def folder_resources(database: str | Path, survey_dir: str | Path, *, mode: str, hash_key: str,
+                     controls_dir: str | Path | None = None) -> dict:
+    """The same resources pointed at explicit folders (tests, benchmarks): no environment read."""
+    return {
+        "io_manager": RoundTableIOManager(database=str(database)),
+        "store": RoundStore(database=str(database)),
+        "survey_files": SurveyFiles(survey_dir=str(survey_dir)),
+        "organizer_controls": OrganizerControls(controls_dir=str(controls_dir or Path(survey_dir) / "controls")),
+        "member_settings": MemberSettings(mode=mode, hash_key=hash_key),
     }

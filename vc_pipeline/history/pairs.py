@@ -41,14 +41,14 @@ def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date, lo
 
 
 def recent_byes(connection: duckdb.DuckDBPyConnection, round_date: dt.date, rounds: int) -> set[str]:
-    """Members who had a bye in the `rounds` rounds before `round_date`."""
+    """Members who had a bye (or were left unpaired after no-shows) in the `rounds` rounds before `round_date`."""
     if rounds == 0 or not table_exists(connection, "ilp_pairing"):
         return set()
     recent = _earlier_rounds(connection, round_date, rounds)
     if not recent:
         return set()
     return {m for (m,) in connection.execute(
-        f"SELECT member_id FROM {qualified(connection, 'ilp_pairing')} "
+        f"SELECT member_id FROM ({_who_met(connection)}) "
         "WHERE round IN (SELECT unnest(?::DATE[])) AND kind = 'bye'", [recent]).fetchall()}
 
 

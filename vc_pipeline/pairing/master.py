@@ -1,13 +1,11 @@
-"""The master problem of a round's pairing over a set of columns (pairs, triads), solved by PuLP.
+"""The integer program of a round's pairing over a set of columns (pairs, triads), solved by PuLP.
 
 HiGHS is the solver: on 2,000 members with 12 candidates each it proved the integer optimum in
-2.5 s where CBC took 14 s, and it returns exact LP duals (CBC's are rounded to ~1e-8).
+2.5 s where CBC took 14 s. (The LP relaxation is grown in place in vc_pipeline.pairing.relaxation.)
 """
 
 import itertools
 from dataclasses import dataclass, field
-
-import numpy as np
 
 
 class SolverFailed(RuntimeError):
@@ -36,12 +34,7 @@ class MasterSolution:
     triads: list[tuple[int, int, int]]
     byes: list[int]
     left_out: list[int]
-    member_duals: np.ndarray | None = None
-    count_dual: float = 0.0
-    odd_set_duals: list[float] = field(default_factory=list)
     status: str = ""
-    integral: bool = True
-    pair_levels: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 def _check(problem, pulp, what: str, time_limit: float) -> str:
@@ -56,22 +49,17 @@ def _check(problem, pulp, what: str, time_limit: float) -> str:
 
 
 def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_out_value: float,
-                 relax: bool, time_limit: float) -> MasterSolution:
+                 time_limit: float) -> MasterSolution:
     """Choose columns covering every member exactly once (a member may be left out at
     `left_out_value`), with exactly `count` byes, or at most `count` triads.
-
-    With relax=True solves the LP relaxation and returns the duals of the member constraints and
-    of the count constraint (sign-corrected so that objective = Σ duals + count × count dual).
     """
     import pulp
 
-    category = "Continuous" if relax else "Binary"
-    upper = None if relax else 1  # no upper bound in the LP: it would take the duals' place
     problem = pulp.LpProblem("coffee_round", pulp.LpMaximize)
-    pair = [pulp.LpVariable(f"p{i}_{j}", 0, upper, category) for i, j in columns.pairs]
-    triad = [pulp.LpVariable(f"t{i}_{j}_{k}", 0, upper, category) for i, j, k in columns.triads]
-    bye = [pulp.LpVariable(f"b{i}", 0, upper, category) for i in columns.bye_members]
-    slack = [pulp.LpVariable(f"s{i}", 0, upper, category) for i in range(n)]
+    pair = [pulp.LpVariable(f"p{i}_{j}", 0, 1, "Binary") for i, j in columns.pairs]
+    triad = [pulp.LpVariable(f"t{i}_{j}_{k}", 0, 1, "Binary") for i, j, k in columns.triads]
+    bye = [pulp.LpVariable(f"b{i}", 0, 1, "Binary") for i in columns.bye_members]
+    slack = [pulp.LpVariable(f"s{i}", 0, 1, "Binary") for i in range(n)]
     problem += (pulp.lpSum(v * x for v, x in zip(columns.pair_values, pair))
                 + pulp.lpSum(v * x for v, x in zip(columns.triad_values, triad))
                 + pulp.lpSum(v * x for v, x in zip(columns.bye_values, bye))
@@ -94,18 +82,12 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
         problem += pulp.lpSum(counted) <= count, "count"
     elif count or counted:
         problem += pulp.lpSum(counted) == count, "count"
-    problem.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, **({} if relax else {"gapRel": 0.0, "gapAbs": 1e-9})))
-    status = _check(problem, pulp, "LP relaxation" if relax else "integer program", time_limit)
+    problem.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=0.0, gapAbs=1e-9))
+    status = _check(problem, pulp, "integer program", time_limit)
     objective = float(pulp.value(problem.objective) or 0.0)
     chosen = (lambda xs, keys: [k for k, x in zip(keys, xs) if (x.value() or 0) > 0.5])
-    solution = MasterSolution(objective, chosen(pair, columns.pairs), chosen(triad, columns.triads),
-                              chosen(bye, columns.bye_members), chosen(slack, range(n)), status=status)
-    if relax:
-        levels = [x.value() or 0.0 for x in pair + triad + bye + slack]
-        solution.integral = all(min(v, 1 - v) < 1e-6 for v in levels)
-        solution.pair_levels = {e: x.value() or 0.0 for e, x in zip(columns.pairs, pair) if (x.value() or 0) > 1e-9}
-        solution.member_duals, solution.count_dual, solution.odd_set_duals = _duals(problem, n, count, columns, objective)
-    return solution
+    return MasterSolution(objective, chosen(pair, columns.pairs), chosen(triad, columns.triads),
+                          chosen(bye, columns.bye_members), chosen(slack, range(n)), status=status)
 
 
 def _add_odd_sets(problem, pulp, columns: Columns, pair, triad) -> None:
@@ -117,16 +99,3 @@ def _add_odd_sets(problem, pulp, columns: Columns, pair, triad) -> None:
         inside = [pair_of[p] for p in itertools.combinations(members, 2) if p in pair_of]
         inside += [triad_of[t] for t in itertools.combinations(members, 3) if t in triad_of]
         problem += pulp.lpSum(inside) <= (len(members) - 1) // 2, f"o{k}"
-
-
-def _duals(problem, n: int, count: int, columns: Columns, objective: float) -> tuple[np.ndarray, float, list[float]]:
-    member = np.array([problem.constraints[f"m{i}"].pi or 0.0 for i in range(n)], dtype=float)
-    count_dual = float(problem.constraints["count"].pi or 0.0) if "count" in problem.constraints else 0.0
-    odd = np.array([problem.constraints[f"o{k}"].pi or 0.0 for k in range(len(columns.odd_sets))], dtype=float)
-    bounds = np.array([(len(s) - 1) // 2 for s in columns.odd_sets], dtype=float)
-    # solvers differ in the sign convention of duals under maximization; strong duality decides
-    for sign in (1.0, -1.0):
-        dual_objective = sign * (member.sum() + count * count_dual + float(odd @ bounds))
-        if abs(dual_objective - objective) <= 1e-6 * max(1.0, abs(objective)):
-            return sign * member, sign * count_dual, list(sign * odd)
-    raise SolverFailed("the LP duals do not match the LP objective; optimality cannot be proven")

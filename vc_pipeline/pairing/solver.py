@@ -109,10 +109,10 @@ def _initial_triads(problem: _Problem, pairs: set) -> set:
     return triads
 
 
-def _solve(problem: _Problem, relax: bool, pairs: set, triads: set, odd_sets: list) -> MasterSolution:
+def _solve(problem: _Problem, pairs: set, triads: set, odd_sets: list) -> MasterSolution:
     return solve_master(problem.n, _columns(problem, pairs, triads, odd_sets), count=problem.count,
                         count_kind=problem.count_kind, left_out_value=problem.left_out_value,
-                        relax=relax, time_limit=problem.time_limit)
+                        time_limit=problem.time_limit)
 
 
 def _price(problem: _Problem, lp, odd_sets: list, above: float, pairs: set,
@@ -166,7 +166,7 @@ def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
         relaxation.add_odd_sets(new_sets)
     odd_sets = relaxation.odd_sets
     while True:
-        ilp = _solve(problem, False, pairs, triads, odd_sets)
+        ilp = _solve(problem, pairs, triads, odd_sets)
         # a column can only help if its reduced cost beats the gap between LP bound and incumbent
         above = min(0.0, ilp.objective - lp.objective) + _EPS
         new_pairs, new_triads = _price(problem, lp, odd_sets, above, pairs, triads)

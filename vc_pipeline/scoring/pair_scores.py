@@ -55,11 +55,8 @@ def score_pairs(members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreW
     parts = component_matrices(members, embeddings, weights)
     upper_a, upper_b = np.triu_indices(len(members), k=1)
     ids = members["member_id"].to_numpy()
-    table = pd.DataFrame({
-        "round": np.repeat(members["round"].iloc[0], len(upper_a)),
-        "member_a": ids[upper_a],
-        "member_b": ids[upper_b],
-    })
+    table = pd.DataFrame({"member_a": ids[upper_a], "member_b": ids[upper_b]})
+    table.insert(0, "round", members["round"].iloc[0])
     score = np.zeros(len(upper_a))
     for name in COMPONENTS:
         values = parts[name][upper_a, upper_b].astype(float)

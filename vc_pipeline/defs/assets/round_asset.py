@@ -37,5 +37,5 @@ def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, s
 
 def stamp_round(table: pd.DataFrame, round_date) -> pd.DataFrame:
     """`table` (changed in place, and returned) with `round` set to the round's start date (a DATE)."""
-    table["round"] = pd.Series([round_date] * len(table), index=table.index, dtype="object")
+    table["round"] = round_date  # one date object broadcast, not a list of millions
     return table
