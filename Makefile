@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export VC_DUCKDB_PATH ?= data/vc.duckdb
@@ -19,7 +22,7 @@ export TRANSFORMERS_OFFLINE := 1
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(CHROMIUM)
 	$(PY) -m pytest
 
 dev: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
@@ -33,6 +36,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	touch $@
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "the browser tests need Chromium at $(CHROMIUM) (Debian/Ubuntu package chromium)"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)

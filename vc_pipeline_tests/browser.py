@@ -1,0 +1,42 @@
+"""Debian's Chromium driven by Playwright, headless, for the UI and report tests.
+
+Playwright never downloads a browser here: it drives `/usr/bin/chromium` (the `chromium` Debian
+package, which `make test` installs when it is missing).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+# Screenshots the README shows; each test run refreshes them.
+SCREENSHOTS = REPO / "data" / "screenshots"
+
+# The machine has no network: without these Chromium keeps dialling Google's hosts at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@contextmanager
+def chromium_page(width: int = 1440, height: int = 900) -> Iterator["playwright.sync_api.Page"]:  # noqa: F821
+    """A fresh headless Chromium page of `width` x `height` pixels; closed (browser too) on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the page as `data/screenshots/<name>.png` and return the path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
