@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from vc_pipeline.members.pseudonym import member_id, normalize_email
+from vc_pipeline.survey.reader import one_line
 
 
 class ControlsError(ValueError):
@@ -61,7 +62,7 @@ def load_controls(folder: str | Path, round_key: str) -> RoundControls:
     try:
         return RoundControls.model_validate(content)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(f"{one_line('.'.join(str(p) for p in e['loc']))}: {e['msg']}" for e in error.errors())
         raise ControlsError(f"{path}: {problems}") from None
 
 

@@ -25,8 +25,11 @@ class SurveyFiles(dg.ConfigurableResource):
 
     survey_dir: str
 
+    def path(self, round_date: dt.date) -> Path:
+        return survey_path(self.survey_dir, f"{round_date:%Y-%m-%d}")
+
     def read(self, round_date: dt.date) -> pd.DataFrame:
-        return read_survey(survey_path(self.survey_dir, f"{round_date:%Y-%m-%d}"), round_date)
+        return read_survey(self.path(round_date), round_date)
 
 
 class OrganizerControls(dg.ConfigurableResource):

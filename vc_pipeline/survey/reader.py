@@ -15,6 +15,23 @@ class SurveyError(ValueError):
     """A survey export that cannot be read; the message names file, row and column."""
 
 
+# Control characters a value may not keep: everything below space except tab and newline, DEL, the
+# C1 block and the Unicode line/paragraph separators (they would start a new line in a log).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_value(cell: str) -> str:
+    """A cell as we keep it: line breaks as \\n (a CR/LF or lone CR inside a quoted field is one
+    break), other control characters dropped, surrounding whitespace stripped."""
+    return _CONTROL.sub("", cell.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def one_line(text: object) -> str:
+    """`text` safe to put in a log line: CR, LF, tab and other control characters shown as escapes
+    (`\\r`, `\\n`, `\\x1b`), so a value can never forge a line of its own."""
+    return re.sub(r"[\r\n\t]|" + _CONTROL.pattern, lambda m: repr(m.group())[1:-1], str(text))
+
+
 def _header_key(header: str) -> str:
     return re.sub(r"\s+", " ", header).strip().casefold()
 
@@ -69,9 +86,10 @@ def _column_positions(headers: list[str], path: Path) -> dict[str, int]:
 def read_survey(path: str | Path, round_date: dt.date) -> pd.DataFrame:
     """Read a form export (CSV) into one row per submission.
 
-    Returns the canonical columns (all text, blanks as ""), plus `round` (the round's start date)
-    and `source_row` (1-based data row in the file, for error messages). Columns that are not form
-    questions are dropped. Raises SurveyError naming the file, row and column when unreadable.
+    Returns the canonical columns (all text, blanks as "", values cleaned by `clean_value`), plus
+    `round` (the round's start date) and `source_row` (1-based data row in the file, for error
+    messages). Columns that are not form questions are dropped; a header-only file gives no rows.
+    Raises SurveyError naming the file, row and column when unreadable.
     """
     path = Path(path)
     if not path.is_file():
@@ -89,12 +107,20 @@ def read_survey(path: str | Path, round_date: dt.date) -> pd.DataFrame:
             )
     table = pd.DataFrame(
         {
-            column: [row[index].strip() if index < len(row) else "" for row in rows]
+            column: [clean_value(row[index]) if index < len(row) else "" for row in rows]
             for column, index in positions.items()
         },
         columns=COLUMNS,
         dtype="object",
     )
-    table.insert(0, "round", [round_date] * len(rows))
+    table.insert(0, "round", pd.Series([round_date] * len(rows), dtype="object"))
     table.insert(1, "source_row", pd.Series(range(1, len(rows) + 1), dtype="int64"))
+    return table
+
+
+def require_respondents(table: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """`table` when it has at least one respondent; else a SurveyError naming the export."""
+    if table.empty:
+        raise SurveyError(f"{path}: no respondents (the export has no response rows and nobody was "
+                          "carried over from earlier rounds); nothing to pair")
     return table

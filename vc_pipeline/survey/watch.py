@@ -12,6 +12,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from vc_pipeline.survey.reader import one_line
+
 _DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CHUNK_BYTES = 1 << 20
 
@@ -70,7 +72,7 @@ def scan_surveys(survey_dir: Path, seen: Mapping[str, str], round_keys: Collecti
             except OSError as exc:
                 reason = f"it cannot be read ({exc.strerror or exc})"
         if reason is not None:
-            skipped.append(f"{path}: skipped, {reason}")
+            skipped.append(f"{one_line(path)}: skipped, {reason}")
             continue
         if cursor.get(path.stem) != sha:
             changed.append((path.stem, sha))

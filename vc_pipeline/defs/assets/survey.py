@@ -11,7 +11,7 @@ from vc_pipeline.report.eda import survey_overview
 from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.schemas import RawSurvey
 from vc_pipeline.survey.carry_over import with_carry_over
-from vc_pipeline.survey.reader import SurveyError
+from vc_pipeline.survey.reader import SurveyError, require_respondents
 
 
 @round_asset(RawSurvey)
@@ -21,10 +21,11 @@ def raw_survey(context: dg.AssetExecutionContext, survey_files: SurveyFiles, sto
     numbered after the export's rows). Holds PII."""
     try:
         table = survey_files.read(round_of(context))
+        with store.connection() as connection:
+            table = with_carry_over(connection, round_of(context), table)
+        require_respondents(table, survey_files.path(round_of(context)))
     except SurveyError as error:
         raise dg.Failure(description=str(error)) from None
-    with store.connection() as connection:
-        table = with_carry_over(connection, round_of(context), table)
     overview = {name: dg.MetadataValue.md(markdown_table(frame)) for name, frame in survey_overview(table).items()}
     return dg.MaterializeResult(
         value=table,
