@@ -50,8 +50,8 @@ def score_pairs(members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreW
     each component in [0, 1]; score = Σ weight × component."""
     weights = weights or ScoreWeights()
     members = members.sort_values("member_id").reset_index(drop=True)
-    if len(members) < 2:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
+    if len(members) < 2:  # no pair; typed columns so the schema check and the store see the real types
+        return pd.DataFrame({c: pd.Series(dtype=object if c in SCORE_COLUMNS[:3] else float) for c in SCORE_COLUMNS})
     parts = component_matrices(members, embeddings, weights)
     upper_a, upper_b = np.triu_indices(len(members), k=1)
     ids = members["member_id"].to_numpy()
