@@ -14,6 +14,19 @@ class StoreBusy(RuntimeError):
     """Another process holds the DuckDB file's write lock for longer than we wait."""
 
 
+class SchemaChanged(RuntimeError):
+    """The rows to store have a column whose type differs from the stored table's (its schema changed
+    since an earlier round was written); nothing is written."""
+
+
+# Stored type → incoming types that convert into it without loss (integers widen, FLOAT to DOUBLE).
+_WIDENS_TO = {
+    "BIGINT": {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER"},
+    "INTEGER": {"TINYINT", "SMALLINT", "UTINYINT", "USMALLINT"},
+    "DOUBLE": {"FLOAT", "TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER"},
+}
+
+
 def connect(database: str | Path, *, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
     """Open the store, waiting up to `wait_seconds` while another process holds its lock."""
     Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -52,15 +65,20 @@ def table_exists(connection: duckdb.DuckDBPyConnection, table: str, schema: str 
 def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame,
                   start: dt.datetime, end: dt.datetime) -> None:
     """Replace the rows of `table` whose `round` falls in [start, end) with `rows`, in one
-    transaction: a failure leaves the table as it was. Columns are matched by name."""
+    transaction: a failure leaves the table as it was. Columns are matched by name: a new column is
+    added (NULL for earlier rounds), a stored column these rows lack is NULL for this round, and a
+    column whose type changed raises SchemaChanged."""
     run_sql(connection, "BEGIN TRANSACTION")
     try:
         name = qualified(connection, table)
         run_sql(connection, f"CREATE SCHEMA IF NOT EXISTS {name.rsplit('.', 1)[0]}")
         connection.register("incoming_rows", rows)
+        incoming = _incoming_types(connection)
         if not table_exists(connection, table):
-            run_sql(connection, f"CREATE TABLE {name} AS SELECT * FROM incoming_rows LIMIT 0")
-        _add_new_columns(connection, name, table)
+            columns = ", ".join(f'"{c}" {_stored_type(c, kind)}' for c, kind in incoming.items())
+            run_sql(connection, f"CREATE TABLE {name} ({columns})")
+        _check_types(connection, table, incoming)
+        _add_new_columns(connection, name, table, incoming)
         run_sql(connection, f"DELETE FROM {name} WHERE round >= ? AND round < ?", [start, end])
         run_sql(connection, f"INSERT INTO {name} BY NAME SELECT * FROM incoming_rows")
         connection.unregister("incoming_rows")
@@ -70,15 +88,49 @@ def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.Da
         raise
 
 
-def _add_new_columns(connection: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
+def _incoming_types(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return {column: kind for column, kind, *_ in connection.execute("DESCRIBE SELECT * FROM incoming_rows").fetchall()}
+
+
+def _stored_type(column: str, kind: str) -> str:
+    """The type a new column is stored as: `round` is always a DATE; a column with no value yet
+    (type NULL, e.g. an empty round) is text rather than DuckDB's default INTEGER."""
+    if column == "round":
+        return "DATE"
+    return "VARCHAR" if kind == '"NULL"' else kind
+
+
+def stored_types(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """{column: type} of a stored table (empty when it does not exist)."""
+    return dict(connection.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", [DB_SCHEMA, table]).fetchall())
+
+
+def _check_types(connection: duckdb.DuckDBPyConnection, table: str, incoming: dict[str, str]) -> None:
+    """Raise SchemaChanged when a column's incoming type cannot go into its stored type unchanged.
+    Same type, a lossless widening, or a column with no value in these rows is fine."""
+    stored = stored_types(connection, table)
+    for column, kind in incoming.items():
+        have = stored.get(column)
+        if have is None or have == kind or kind == '"NULL"' or kind in _WIDENS_TO.get(have, ()):
+            continue
+        if connection.execute(f'SELECT count("{column}") FROM incoming_rows').fetchall()[0][0] == 0:
+            continue
+        raise SchemaChanged(
+            f"{DB_SCHEMA}.{table}: column '{column}' is stored as {have} but this run produces {kind}; the "
+            "table's schema changed since earlier rounds were written. Nothing was written: migrate the "
+            f"column (ALTER TABLE {DB_SCHEMA}.{table} ALTER \"{column}\" TYPE {kind}) or drop the table and "
+            "re-materialize every round.")
+
+
+def _add_new_columns(connection: duckdb.DuckDBPyConnection, name: str, table: str, incoming: dict[str, str]) -> None:
     """Columns the incoming rows have and the stored table lacks are added (earlier rounds get NULL),
     so a table that gained a column keeps its history instead of failing the insert."""
-    stored = {c for (c,) in connection.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-        "AND table_schema = ? AND table_name = ?", [DB_SCHEMA, table]).fetchall()}
-    for column, kind, *_ in connection.execute("DESCRIBE SELECT * FROM incoming_rows").fetchall():
+    stored = stored_types(connection, table)
+    for column, kind in incoming.items():
         if column not in stored:
-            run_sql(connection, f'ALTER TABLE {name} ADD COLUMN "{column}" {kind}')
+            run_sql(connection, f'ALTER TABLE {name} ADD COLUMN "{column}" {_stored_type(column, kind)}')
 
 
 def read_round(connection: duckdb.DuckDBPyConnection, table: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
