@@ -57,10 +57,11 @@ def _decode(raw: bytes, path: Path) -> str:
 
 
 def _records(text: str, path: Path) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return list(reader)
     except csv.Error as exc:
-        raise SurveyError(f"{path}: not a readable CSV file ({exc})") from None
+        raise SurveyError(f"{path}: line {reader.line_num}: not a readable CSV record ({exc})") from None
 
 
 def _column_positions(headers: list[str], path: Path) -> dict[str, int]:
