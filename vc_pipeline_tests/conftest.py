@@ -84,6 +84,19 @@ def export_folder(tmp_path_factory):
         os.environ["VC_EXPORT_DIR"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def report_folder(tmp_path_factory):
+    """Fairness reports (HTML) go to a temporary folder, never into the checkout."""
+    folder = tmp_path_factory.mktemp("reports")
+    previous = os.environ.get("VC_REPORT_DIR")
+    os.environ["VC_REPORT_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("VC_REPORT_DIR", None)
+    else:
+        os.environ["VC_REPORT_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory):
     """Both sample rounds materialized in order into one temporary DuckDB, with their instance."""

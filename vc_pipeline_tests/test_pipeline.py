@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from vc_pipeline.report.thresholds import CHECKS as FAIRNESS_CHECKS
 from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, group_total, objective_problem, round_date, stored_round
 
 ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix",
@@ -23,11 +24,12 @@ def test_every_asset_and_check_succeeds_for_both_rounds(sample_store):
     for result in sample_store["results"]:
         assert result.success
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-        assert materialized == set(ASSETS) | {"organizer_export", "final_pairing"}
+        assert materialized == set(ASSETS) | {"organizer_export", "final_pairing", "fairness_trends"}
         checks = result.get_asset_check_evaluations()
         names = {(c.asset_key.to_user_string(), c.check_name) for c in checks}
         assert names == ({(a, "schema") for a in (*ASSETS, "final_pairing")} | {("ilp_pairing", "hard_constraints")}
-                         | {("synthetic_members", "distribution_drift")})
+                         | {("synthetic_members", "distribution_drift")}
+                         | {("fairness_report", name) for name, _ in FAIRNESS_CHECKS})
         assert all(c.passed for c in checks)
 
 
@@ -134,7 +136,14 @@ def test_the_pairing_is_the_best_under_the_constraints(sample_store, key):
     for i, j in itertools.combinations(range(len(scores)), 2):
         if (i, j) not in forbidden:
             graph.add_edge(i, j, weight=scores[i, j])
-    best = sum(scores[i, j] for i, j in nx.max_weight_matching(graph, maxcardinality=True))
+    if len(scores) % 2:  # the bye is a partner worth 0, open to whoever may sit out (rotation, no request)
+        members = stored["members"]
+        allowed = ~members["member_id"].isin(stored["history"].recent_byes).to_numpy()
+        asked = members["wants_similar_role"].to_numpy(bool)
+        allowed &= ~asked if (allowed & ~asked).any() else True
+        graph.add_edges_from((int(i), "bye", {"weight": 0.0}) for i in np.flatnonzero(allowed))
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    best = sum(scores[i, j] for i, j in matching if "bye" not in (i, j))
     assert group_total(scores, groups) == pytest.approx(best, rel=1e-9)
 
 

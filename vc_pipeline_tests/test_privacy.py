@@ -8,7 +8,7 @@ from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, materialize_round, round_date
 
 DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing",
-              "fairness_report")
+              "final_pairing", "fairness_report", "fairness_trends")
 
 
 def _pii_values(surveys) -> set[str]:
@@ -47,6 +47,13 @@ def test_sample_pii_is_real_and_present_in_raw_survey(sample_store):
 
 def test_no_pii_in_any_downstream_table(sample_store):
     assert _leaks(_downstream_text(sample_store["database"]), _pii_values(sample_store["surveys"])) == []
+
+
+def test_no_pii_in_the_fairness_reports(sample_store, report_folder):
+    pages = sorted(report_folder.glob("*.html"))
+    assert [p.stem for p in pages] == list(SAMPLE_ROUNDS)
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages).casefold()
+    assert _leaks(text, _pii_values(sample_store["surveys"])) == []
 
 
 def test_no_pii_in_the_event_log(sample_store):

@@ -16,7 +16,8 @@ round_schedule = dg.build_schedule_from_partitioned_job(round_job, name="coffee_
 
 rematch_job = dg.define_asset_job(
     "rematch",
-    selection=dg.AssetSelection.assets("final_pairing"),
+    selection=dg.AssetSelection.assets("final_pairing", "fairness_report"),
     partitions_def=rounds,
-    description="After a round: record no-shows in the round's controls file, then run this to re-pair their buddies.",
+    description="After a round: record no-shows in the round's controls file, then run this to re-pair their "
+                "buddies (the round's fairness report is redone, counting the backups used).",
 )

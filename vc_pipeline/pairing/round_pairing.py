@@ -88,6 +88,10 @@ def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: Ro
     low = raw < settings.min_pair_quality if settings.min_pair_quality is not None else None
     bye_allowed = ~members["member_id"].isin(history.recent_byes).to_numpy()
     bye_allowed[[i for pair in pinned for i in pair]] = False
+    # a bye would leave a similar-role request unmet: such members sit out only when nobody else can
+    asked = members["wants_similar_role"].to_numpy(bool)
+    if (bye_allowed & ~asked).any():
+        bye_allowed &= ~asked
     pins = _pin_mask(len(raw), list(pinned))
     strict = settings.on_infeasible == "fail"
     pairing = solve_pairing(scores, forbidden=(rules.any | pins) if strict else pins,

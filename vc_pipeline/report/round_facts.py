@@ -1,0 +1,63 @@
+"""What a round's fairness report is computed from, aligned on one member order."""
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class RoundFacts:
+    """A round's pairing and what it is judged against; matrices are N×N over `members` (row order).
+
+    pairing: ilp_pairing rows; members: normalized_members rows; scores: raw pair scores
+    (score_matrix); wish_fit: member i's wish against member j's profile (cosine, 0 without a wish);
+    met_before: pairs that met in earlier rounds; final: final_pairing rows (None before it exists).
+    """
+
+    pairing: pd.DataFrame
+    members: pd.DataFrame
+    scores: np.ndarray
+    wish_fit: np.ndarray
+    met_before: set[frozenset[str]] = field(default_factory=set)
+    final: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        self.index = {m: i for i, m in enumerate(self.members["member_id"])}
+
+    def groups(self) -> list[tuple[int, ...]]:
+        """Each pair or triad as member indices (byes left out)."""
+        met = self.pairing[self.pairing["kind"] != "bye"]
+        return [tuple(self.index[m] for m in ids) for ids in met.groupby("group_id")["member_id"].apply(list)]
+
+    def edges(self) -> np.ndarray:
+        """Every two members who meet (a pair, or two of a triad) as a K×2 index array."""
+        found = [pair for group in self.groups() for pair in itertools.combinations(sorted(group), 2)]
+        return np.array(found, dtype=int).reshape(-1, 2)
+
+    def partners(self) -> dict[int, list[int]]:
+        """Each member's partners (empty for a bye)."""
+        found = {i: [] for i in range(len(self.members))}
+        for group in self.groups():
+            for i in group:
+                found[i] = [j for j in group if j != i]
+        return found
+
+
+def group_scores(pairing: pd.DataFrame) -> np.ndarray:
+    """One score per pair or triad (a triad's is the mean of its three pairs), as stored."""
+    met = pairing[pairing["kind"] != "bye"].drop_duplicates("group_id")
+    return met["score"].to_numpy(float)
+
+
+def wish_fit_matrix(members: pd.DataFrame, embeddings: pd.DataFrame) -> np.ndarray:
+    """N×N over `members`: member i's wish vector against member j's profile vector (cosine clipped
+    to [0, 1]); a row of zeros for a member without a wish."""
+    from vc_pipeline.embedding.profiles import vectors
+
+    if members.empty:
+        return np.zeros((0, 0))
+    aligned = embeddings.set_index("member_id").loc[members["member_id"]]
+    fit = np.clip(vectors(aligned, "wish") @ vectors(aligned, "profile").T, 0.0, 1.0)
+    return fit * members["has_wish"].to_numpy(bool)[:, None]
