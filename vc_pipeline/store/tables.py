@@ -19,11 +19,12 @@ class SchemaChanged(RuntimeError):
     since an earlier round was written); nothing is written."""
 
 
-# Stored type → incoming types that convert into it without loss (integers widen, FLOAT to DOUBLE).
+# Stored type → incoming types that convert into it without loss (integers widen, FLOAT to DOUBLE;
+# pandas' int64 into DOUBLE is exact up to 2**53, far beyond any count or id we store).
 _WIDENS_TO = {
     "BIGINT": {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER"},
     "INTEGER": {"TINYINT", "SMALLINT", "UTINYINT", "USMALLINT"},
-    "DOUBLE": {"FLOAT", "TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER"},
+    "DOUBLE": {"FLOAT", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"},
 }
 
 
