@@ -36,6 +36,7 @@ def test_run_pairs_every_round_oldest_first_and_prints_it(rounds_env, capsys):
     out = capsys.readouterr().out
     assert out.index("Round 2025-05-01") < out.index("Round 2025-06-01")
     assert out.count("fairness: members=") == 2 and "repeat_pairs=0.0" in out
+    assert out.count("fairness report: ") == 2 and "fairness_trends: every round side by side" in out
     assert "bye" in out.split("Round 2025-06-01")[0]  # 11 members: one bye in the first round
     counts = [(r, n) for r, n, _ in stored(rounds_env / "store" / "vc.duckdb")]
     assert counts[0] == (ROUNDS[0], 11) and counts[1][0] == ROUNDS[1]

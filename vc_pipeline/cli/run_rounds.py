@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb  # noqa: F401  (type of print_round's connection)
 import pandas as pd
 
+from vc_pipeline.report.html import report_path
 from vc_pipeline.settings import DUCKDB_PATH, SURVEY_DIR, apply_defaults
 from vc_pipeline.store.tables import connect, qualified
 
@@ -26,17 +27,21 @@ def survey_rounds(survey_dir: Path) -> list[str]:
     return sorted(p.stem for p in survey_dir.iterdir() if _ROUND_FILE.match(p.name))
 
 
-def run_round(round_key: str) -> tuple[bool, str]:
-    """Materialize one round's job; returns (succeeded, the failure message if any)."""
+def _execute(job: str, partition_key: str | None = None):
     import dagster as dg
 
     from vc_pipeline.definitions import defs
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def("coffee_round").execute_in_process(
-        partition_key=round_key, instance=instance, raise_on_error=False,
+    return defs.resolve_job_def(job).execute_in_process(
+        partition_key=partition_key, instance=instance, raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
+
+
+def run_round(round_key: str) -> tuple[bool, str]:
+    """Materialize one round's job; returns (succeeded, the failure message if any)."""
+    result = _execute("coffee_round", round_key)
     if result.success:
         return True, ""
     messages = []
@@ -95,6 +100,11 @@ def main() -> int:
             return 1
         with connect(database, read_only=True) as connection:
             print_round(connection, dt.date.fromisoformat(key))
+        print(f"  fairness report: {report_path(dt.date.fromisoformat(key))}")
+    if not _execute("trends").success:
+        print("fairness_trends failed; see the Dagster UI (make dev)", file=sys.stderr)
+        return 1
+    print(f"\nfairness_trends: every round side by side in {database} (table vc.fairness_trends)")
     return 0
 
 

@@ -21,3 +21,9 @@ rematch_job = dg.define_asset_job(
     description="After a round: record no-shows in the round's controls file, then run this to re-pair their "
                 "buddies (the round's fairness report is redone, counting the backups used).",
 )
+
+trends_job = dg.define_asset_job(
+    "trends",
+    selection=dg.AssetSelection.assets("fairness_trends"),
+    description="Rebuild fairness_trends from every stored round's fairness_report.",
+)
