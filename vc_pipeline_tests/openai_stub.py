@@ -40,17 +40,20 @@ def _answer(body: dict, seen_rate_limit: set) -> tuple[int, dict]:
 
 
 class OpenAIStub:
-    """Serve on 127.0.0.1 in a thread; `requests` holds every request body (parsed JSON)."""
+    """Serve on 127.0.0.1 in a thread; `requests` holds every request body (parsed JSON),
+    `authorizations` every request's Authorization header."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.raw_bodies: list[str] = []
+        self.authorizations: list[str | None] = []
         stub, seen = self, set()
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 raw = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 stub.raw_bodies.append(raw)
+                stub.authorizations.append(self.headers.get("Authorization"))
                 stub.requests.append(json.loads(raw))
                 status, payload = _answer(json.loads(raw), seen)
                 data = json.dumps(payload).encode()
