@@ -13,6 +13,7 @@ REPORT_DIR = "VC_REPORT_DIR"
 OPENAI_MODEL = "VC_OPENAI_MODEL"
 OPENAI_API_KEY = "OPENAI_API_KEY"
 OPENAI_BASE_URL = "OPENAI_BASE_URL"
+SURVEY_SENSOR = "VC_SURVEY_SENSOR"
 
 # A development key: fine for the fabricated sample, never for a real export (a warning says so).
 DEV_HASH_KEY = "vc-development-key-not-secret"
@@ -27,6 +28,8 @@ DEFAULTS = {
     EXPORT_DIR: "data/exports",
     REPORT_DIR: "data/reports",
     OPENAI_MODEL: "gpt-4o-mini",
+    # "stopped" starts a fresh DAGSTER_HOME with the new-survey sensor off (rounds launched by hand)
+    SURVEY_SENSOR: "running",
 }
 
 DB_SCHEMA = "vc"

@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from vc_pipeline.defs.jobs import round_job
-from vc_pipeline.defs.sensors import new_survey_sensor
+from vc_pipeline.defs.sensors import default_status, new_survey_sensor
 from vc_pipeline.survey.watch import cursor_from_json, cursor_to_json, file_sha256, scan_surveys
 
 ROUND_KEYS = {"2026-10-01", "2026-11-01"}
@@ -40,6 +40,13 @@ def test_sensor_targets_the_round_job_and_is_on_by_default():
     assert new_survey_sensor.job_name == round_job.name == "coffee_round"
     assert new_survey_sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert new_survey_sensor.minimum_interval_seconds == 30
+
+
+@pytest.mark.parametrize(("setting", "status"), [("stopped", "STOPPED"), (" Stopped ", "STOPPED"),
+                                                 ("running", "RUNNING"), ("", "RUNNING")])
+def test_a_fresh_instance_can_start_with_the_sensor_off(monkeypatch, setting, status):
+    monkeypatch.setenv("VC_SURVEY_SENSOR", setting)
+    assert default_status() == dg.DefaultSensorStatus[status]
 
 
 def test_new_export_runs_its_round_once_per_content(surveys, instance):

@@ -7,7 +7,7 @@ import dagster as dg
 
 from vc_pipeline.defs.jobs import round_job
 from vc_pipeline.defs.partitions import rounds
-from vc_pipeline.settings import DEFAULTS, SURVEY_DIR
+from vc_pipeline.settings import DEFAULTS, SURVEY_DIR, SURVEY_SENSOR
 from vc_pipeline.survey.watch import cursor_from_json, cursor_to_json, scan_surveys
 
 
@@ -22,7 +22,13 @@ def round_request(round_key: str, sha256: str) -> dg.RunRequest:
                          tags={"vc/survey_sha256": sha256})
 
 
-@dg.sensor(job=round_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def default_status() -> dg.DefaultSensorStatus:
+    """RUNNING unless `VC_SURVEY_SENSOR=stopped`; the UI's toggle overrides it once used."""
+    stopped = os.environ.get(SURVEY_SENSOR, DEFAULTS[SURVEY_SENSOR]).strip().lower() == "stopped"
+    return dg.DefaultSensorStatus.STOPPED if stopped else dg.DefaultSensorStatus.RUNNING
+
+
+@dg.sensor(job=round_job, minimum_interval_seconds=30, default_status=default_status())
 def new_survey_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     """Launch `coffee_round` for a round when `<VC_SURVEY_DIR>/<round>.csv` appears or its bytes change.
 
@@ -30,7 +36,7 @@ def new_survey_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     changed export (oldest round first, run key `<round>:<sha256[:16]>`) and the updated cursor; a
     SkipReason when nothing changed. `.csv` files that are not a round's start date are logged and
     named in the SkipReason, never run. On by default (RUNNING), so `make dev` picks up a new export
-    within 30 s; stop it under Automation in the UI.
+    within 30 s; stop it under Automation in the UI, or start with `VC_SURVEY_SENSOR=stopped`.
     """
     folder = survey_dir()
     if not folder.is_dir():
