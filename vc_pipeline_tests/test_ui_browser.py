@@ -51,7 +51,8 @@ def test_an_organizer_pairs_a_round_from_the_ui(tmp_path):
         view_run = page.locator('a[href^="/runs/"]', has_text="View")
         expect(view_run).to_be_visible(timeout=30_000)
         run_id = view_run.get_attribute("href").rsplit("/", 1)[-1]
-        view_run.click()
+        # the toast fades after a while: open its run by address rather than race the click
+        page.goto(f"{base_url}/runs/{run_id}")
         outcome = page.get_by_text(re.compile(r"^(Success|Failure|Canceled)$")).first
         expect(outcome).to_be_visible(timeout=RUN_TIMEOUT_MS)
         assert outcome.inner_text() == "Success", f"run {run_id} ended {outcome.inner_text()}; see the UI log"
