@@ -50,8 +50,8 @@ def test_no_pii_in_any_downstream_table(sample_store):
 
 
 def test_no_pii_in_the_fairness_reports(sample_store, report_folder):
-    pages = sorted(report_folder.glob("*.html"))
-    assert [p.stem for p in pages] == list(SAMPLE_ROUNDS)
+    pages = sorted(report_folder.glob("*.html"))  # other tests' rounds too, when they ran first
+    assert set(SAMPLE_ROUNDS) <= {p.stem for p in pages}
     text = "\n".join(p.read_text(encoding="utf-8") for p in pages).casefold()
     assert _leaks(text, _pii_values(sample_store["surveys"])) == []
 
