@@ -38,7 +38,7 @@ def loaded(tmp_path_factory):
     before = {k: v for k, v in store_snapshot(database).items() if k[1] is not None}  # the rounds, not the caches
     env = {"DAGSTER_HOME": str(home), "VC_DUCKDB_PATH": str(database), "VC_SURVEY_DIR": str(folder / "surveys"),
            "VC_MEMBERS_MODE": "passthrough", "VC_HASH_KEY": TEST_KEY, "VC_EXPORT_DIR": str(folder / "exports"),
-           "VC_CONTROLS_DIR": str(folder / "controls")}
+           "VC_CONTROLS_DIR": str(folder / "controls"), "VC_REPORT_DIR": str(folder / "reports")}
     children = [python_child(ROUND_CHILD.format(key=KEYS[-1]), folder / f"run{k}.log", **env) for k in (1, 2)]
     codes = [child.wait(timeout=600) for child in children]
     logs = [(folder / f"run{k}.log").read_text(errors="replace") for k in (1, 2)]
