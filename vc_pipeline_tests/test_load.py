@@ -39,6 +39,11 @@ def loaded(tmp_path_factory):
     env = {"DAGSTER_HOME": str(home), "VC_DUCKDB_PATH": str(database), "VC_SURVEY_DIR": str(folder / "surveys"),
            "VC_MEMBERS_MODE": "passthrough", "VC_HASH_KEY": TEST_KEY, "VC_EXPORT_DIR": str(folder / "exports"),
            "VC_CONTROLS_DIR": str(folder / "controls"), "VC_REPORT_DIR": str(folder / "reports")}
+    # the instance's storage exists before the runs, as under `make dev`; two processes creating a
+    # fresh SQLite schema at once race in its migrations, which is not what this test is about
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))  # the repo's dagster.yaml reads it
+        dg.DagsterInstance.from_config(str(home)).dispose()
     children = [python_child(ROUND_CHILD.format(key=KEYS[-1]), folder / f"run{k}.log", **env) for k in (1, 2)]
     codes = [child.wait(timeout=600) for child in children]
     logs = [(folder / f"run{k}.log").read_text(errors="replace") for k in (1, 2)]
