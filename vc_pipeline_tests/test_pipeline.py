@@ -172,3 +172,6 @@ def test_assets_carry_schema_preview_and_eda_metadata_without_raw_rows(sample_st
     for name, key in (("raw_survey", "roles"), ("raw_survey", "blank_answers"), ("normalized_members", "regions")):
         assert events[name][key].value.startswith("|")
     assert "ML Engineer" in events["normalized_members"]["roles"].value
+    trends = events["fairness_trends"]
+    assert [c.name for c in trends["dagster/column_schema"].value.columns][0] == "metric"
+    assert trends["dagster/row_count"].value > 10 and trends["trends"].value.startswith("|")

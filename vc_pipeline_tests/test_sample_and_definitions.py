@@ -48,3 +48,16 @@ def test_loading_definitions_imports_no_model_or_solver():
     report = json.loads(out.stdout.strip().splitlines()[-1])
     # seven stages + organizer_export + final_pairing + fairness_trends
     assert report["heavy"] == [] and report["assets"] == 10
+
+
+def test_every_asset_says_what_it_is_who_owns_it_and_where_it_belongs():
+    from vc_pipeline.definitions import defs
+
+    specs = list(defs.resolve_all_asset_specs())
+    assert len(specs) == 10
+    for spec in specs:
+        name = spec.key.to_user_string()
+        assert spec.description and len(spec.description) > 40, name
+        assert spec.owners, name
+        assert spec.kinds, name
+        assert spec.group_name in ("coffee_round", "fairness"), name

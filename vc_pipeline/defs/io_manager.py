@@ -10,6 +10,11 @@ from vc_pipeline.store.tables import connect, read_round, replace_round
 NO_PREVIEW = {"raw_survey"}
 
 
+def column_schema(table: pd.DataFrame) -> dg.TableSchema:
+    """The table's columns and dtypes, as the UI shows them under "Columns"."""
+    return dg.TableSchema(columns=[dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in table.dtypes.items()])
+
+
 class RoundTableIOManager(dg.ConfigurableIOManager):
     """One DuckDB table per asset; a materialization replaces its round's rows atomically.
 
@@ -29,8 +34,7 @@ class RoundTableIOManager(dg.ConfigurableIOManager):
         metadata = {
             "dagster/partition_row_count": len(obj),
             "dagster/table_name": f"vc.{table}",
-            "dagster/column_schema": dg.TableSchema(
-                columns=[dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in obj.dtypes.items()]),
+            "dagster/column_schema": column_schema(obj),
         }
         if table not in NO_PREVIEW:
             metadata["preview"] = dg.MetadataValue.md(markdown_table(obj, rows=5))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from vc_pipeline.defs.assets.round_asset import DUCKDB_POOL, round_asset
 from vc_pipeline.defs.checks import schema_check
+from vc_pipeline.defs.io_manager import column_schema
 from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.defs.resources import RoundStore
 from vc_pipeline.history.pairs import earlier_pairs
@@ -92,6 +93,7 @@ def fairness_trends(store: RoundStore) -> dg.MaterializeResult:
     rounds = [c for c in table.columns if c not in ("metric", "change")]
     return dg.MaterializeResult(metadata={
         "rounds": len(rounds), "dagster/table_name": f"vc.{TRENDS_TABLE}", "dagster/row_count": len(table),
+        "dagster/column_schema": column_schema(table),
         "trends": dg.MetadataValue.md(markdown_table(table.round(3))),
         "chart_trend": _image("trend", trend_chart(reports)),
     })
