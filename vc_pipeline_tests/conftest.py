@@ -71,30 +71,28 @@ def best_total_brute_force(scores: np.ndarray, forbidden: set[tuple[int, int]]) 
     return best
 
 
+def _temporary_folder_setting(tmp_path_factory, variable: str, name: str):
+    """Point `variable` at a fresh temporary folder for the session, then restore it."""
+    folder = tmp_path_factory.mktemp(name)
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = previous
+
+
 @pytest.fixture(scope="session", autouse=True)
 def export_folder(tmp_path_factory):
     """Organizer exports (real-looking PII) go to a temporary folder, never into the checkout."""
-    folder = tmp_path_factory.mktemp("exports")
-    previous = os.environ.get("VC_EXPORT_DIR")
-    os.environ["VC_EXPORT_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("VC_EXPORT_DIR", None)
-    else:
-        os.environ["VC_EXPORT_DIR"] = previous
+    yield from _temporary_folder_setting(tmp_path_factory, "VC_EXPORT_DIR", "exports")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def report_folder(tmp_path_factory):
     """Fairness reports (HTML) go to a temporary folder, never into the checkout."""
-    folder = tmp_path_factory.mktemp("reports")
-    previous = os.environ.get("VC_REPORT_DIR")
-    os.environ["VC_REPORT_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("VC_REPORT_DIR", None)
-    else:
-        os.environ["VC_REPORT_DIR"] = previous
+    yield from _temporary_folder_setting(tmp_path_factory, "VC_REPORT_DIR", "reports")
 
 
 @pytest.fixture(scope="session")
