@@ -146,3 +146,28 @@ def test_cursor_round_trips_and_rejects_foreign_text():
     for text in ("not json", "[1, 2]", '{"2026-10-01": 3}'):
         with pytest.raises(ValueError, match="survey cursor"):
             cursor_from_json(text)
+
+
+def test_trends_follow_each_round_by_themselves():
+    from vc_pipeline.definitions import defs
+
+    sensor = defs.resolve_sensor_def("fairness_trends_automation")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert sensor.asset_selection.resolve(defs.resolve_asset_graph()) == {dg.AssetKey("fairness_trends")}
+    assert defs.resolve_assets_def("fairness_trends").automation_conditions_by_key[dg.AssetKey("fairness_trends")]
+
+
+def test_a_new_round_report_requests_the_trends_once_even_with_rounds_never_run():
+    from vc_pipeline.definitions import defs
+
+    trends = dg.AssetKey("fairness_trends")
+    with dg.instance_for_test() as instance:
+        idle = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+        assert idle.total_requested == 0  # no round has a report yet
+        # one round's report is new; every other round is still missing
+        instance.report_runless_asset_event(dg.AssetMaterialization("fairness_report", partition="2026-10-01"))
+        after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=idle.cursor)
+        assert after.get_requested_partitions(trends) == {None}
+        assert after.total_requested == 1
+        again = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=after.cursor)
+        assert again.total_requested == 0

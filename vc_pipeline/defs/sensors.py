@@ -49,3 +49,13 @@ def new_survey_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         return dg.SensorResult(run_requests=requests, cursor=cursor_to_json(scan.cursor))
     return dg.SensorResult(skip_reason="; ".join(["no new or changed round export", *scan.skipped]),
                            cursor=cursor_to_json(scan.cursor))
+
+
+# On by default, unlike Dagster's implicit automation sensor, so trends follow each round by themselves.
+trends_automation = dg.AutomationConditionSensorDefinition(
+    "fairness_trends_automation",
+    target=dg.AssetSelection.assets("fairness_trends"),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Rebuilds fairness_trends (eager condition) once a round's fairness_report is newer.",
+)

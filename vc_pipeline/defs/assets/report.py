@@ -81,8 +81,16 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
     )
 
 
+# eager() waits for every dep partition, and rounds that never ran stay missing for ever: any new
+# round report (or a missing trends table) is enough here
+TRENDS_AFTER_A_REPORT = (
+    (dg.AutomationCondition.newly_missing() | dg.AutomationCondition.any_deps_updated()).since_last_handled()
+    & ~dg.AutomationCondition.any_deps_in_progress() & ~dg.AutomationCondition.in_progress()
+).with_label("after a round's report")
+
+
 @dg.asset(deps=["fairness_report"], pool=DUCKDB_POOL, group_name="fairness", kinds={"duckdb", "pandas"},
-          owners=["team:vc-data"], automation_condition=dg.AutomationCondition.eager())
+          owners=["team:vc-data"], automation_condition=TRENDS_AFTER_A_REPORT)
 def fairness_trends(store: RoundStore) -> dg.MaterializeResult:
     """Every stored round's fairness figures side by side (`vc.fairness_trends`: one row per
     metric, one column per round, and the latest change), with the per-round trend chart."""
