@@ -26,12 +26,19 @@ _THRESHOLDS = FairnessThresholds()
 
 
 class FairnessConfig(dg.Config):
-    """Check thresholds (vc_pipeline.report.thresholds.FairnessThresholds) and the wish-met
-    threshold (keep it equal to score_matrix's wish_threshold)."""
+    """Check thresholds; meanings and defaults: vc_pipeline.report.thresholds.FairnessThresholds."""
 
     score_p10_min: float = _THRESHOLDS.score_p10_min
     popular_exposure_max: float = _THRESHOLDS.popular_exposure_max
-    wish_threshold: float = ScoreWeights().wish_threshold
+
+
+def scoring_wish_threshold(instance: dg.DagsterInstance, round_key: str) -> float:
+    """The wish threshold the round's latest score_matrix was scored with (its `weights`
+    metadata), so "wish met" means the same in the score and in the report; the default otherwise."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("score_matrix"), asset_partitions=[round_key]), limit=1).records
+    weights = records[0].asset_materialization.metadata.get("weights") if records else None
+    return float(weights.value.get("wish_threshold", ScoreWeights().wish_threshold)) if weights else ScoreWeights().wish_threshold
 
 
 def _image(name: str, png: bytes) -> dg.MetadataValue:
@@ -65,7 +72,7 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
         scores = score_matrix_array(connection, start, end, list(members["member_id"]))
         earlier = stored_reports(connection, up_to=round_date)
     facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing)
-    metrics = fairness_metrics(facts, config.wish_threshold)
+    metrics = fairness_metrics(facts, scoring_wish_threshold(context.instance, context.partition_key))
     table = report_rows(metrics, round_date)
     reports = _with_round(earlier, table, round_date)
     checks = fairness_checks(metrics, thresholds)
