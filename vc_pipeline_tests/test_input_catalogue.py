@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from vc_pipeline.embedding.model import MAX_CHARS, embed_texts
+from vc_pipeline.embedding.profiles import profile_text
 from vc_pipeline.profile.normalize import MAX_TEXT_CHARS
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import materialize_round
@@ -104,6 +105,15 @@ def test_a_10000_character_summary_is_bounded_before_the_model(messy_round):
     assert len(member["summary"]) == MAX_TEXT_CHARS < len(LONG_SUMMARY)  # bounded in normalized_members
     long, cut = embed_texts([LONG_SUMMARY, LONG_SUMMARY[:MAX_CHARS]])
     np.testing.assert_array_equal(long, cut)  # and the model never sees more than MAX_CHARS
+
+
+def test_a_long_summary_leaves_room_for_the_skills():
+    """Skills come after the summary: a long summary must not push them out of the model's window."""
+    texts = [profile_text(LONG_SUMMARY, skills) for skills in ("Kubernetes, Rust, GPU kernels", "Accounting, payroll")]
+    assert all(t.endswith(("Skills: Kubernetes, Rust, GPU kernels", "Skills: Accounting, payroll")) for t in texts)
+    assert all(len(t) < MAX_CHARS for t in texts)
+    infra, finance = embed_texts(texts)
+    assert float(infra @ finance) < 0.99  # the skills changed what the model saw
 
 
 def test_non_latin_scripts_and_emoji_survive_and_embed(messy_round):

@@ -7,9 +7,17 @@ from vc_pipeline.embedding.cache import EmbeddingCache
 from vc_pipeline.embedding.model import embed_texts
 
 
+# A "tweet-sized" summary is ~100 characters; a longer one is cut at a word so the skills after it
+# still fit in the model's 256-word-piece window instead of being cut off.
+SUMMARY_CHARS = 600
+
+
 def profile_text(summary: str, skills: str) -> str:
-    """The text that describes a member: their summary and their skills."""
-    parts = [summary.strip(), f"Skills: {skills.strip()}" if skills.strip() else ""]
+    """The text that describes a member: their summary (first SUMMARY_CHARS, cut at a word) and skills."""
+    summary = summary.strip()
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[:SUMMARY_CHARS].rsplit(maxsplit=1)[0]
+    parts = [summary, f"Skills: {skills.strip()}" if skills.strip() else ""]
     return " ".join(p for p in parts if p)
 
 
