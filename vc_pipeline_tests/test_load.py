@@ -39,11 +39,15 @@ def loaded(tmp_path_factory):
     env = {"DAGSTER_HOME": str(home), "VC_DUCKDB_PATH": str(database), "VC_SURVEY_DIR": str(folder / "surveys"),
            "VC_MEMBERS_MODE": "passthrough", "VC_HASH_KEY": TEST_KEY, "VC_EXPORT_DIR": str(folder / "exports"),
            "VC_CONTROLS_DIR": str(folder / "controls"), "VC_REPORT_DIR": str(folder / "reports")}
-    # the instance's storage exists before the runs, as under `make dev`; two processes creating a
-    # fresh SQLite schema at once race in its migrations, which is not what this test is about
+    # The instance's storage and its `duckdb` pool exist before the two runs, as they do after any
+    # earlier run under `make dev`. Dagster creates both lazily, and two processes doing that at the
+    # same moment race (SQLite migrations; each allocating the pool's slot): not what this test is about.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(home))  # the repo's dagster.yaml reads it
-        dg.DagsterInstance.from_config(str(home)).dispose()
+        instance = dg.DagsterInstance.from_config(str(home))
+        assert instance.event_log_storage.initialize_concurrency_limit_to_default("duckdb")
+        assert instance.event_log_storage.get_concurrency_info("duckdb").slot_count == 1
+        instance.dispose()
     children = [python_child(ROUND_CHILD.format(key=KEYS[-1]), folder / f"run{k}.log", **env) for k in (1, 2)]
     codes = [child.wait(timeout=600) for child in children]
     logs = [(folder / f"run{k}.log").read_text(errors="replace") for k in (1, 2)]
