@@ -35,6 +35,11 @@ DEFAULTS = {
 DB_SCHEMA = "vc"
 
 
+def setting(name: str) -> str:
+    """The setting's value now: its environment variable when set and not empty, else its default."""
+    return os.environ.get(name) or DEFAULTS[name]
+
+
 def apply_defaults() -> None:
     """Set every unset runtime setting to its default, so `dg.EnvVar` always resolves."""
     for name, value in DEFAULTS.items():

@@ -7,6 +7,10 @@ package, which `make test` installs when it is missing).
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,7 +25,7 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def chromium_page(width: int = 1440, height: int = 900) -> Iterator["playwright.sync_api.Page"]:  # noqa: F821
+def chromium_page(width: int = 1440, height: int = 900) -> Iterator["Page"]:
     """A fresh headless Chromium page of `width` x `height` pixels; closed (browser too) on exit."""
     from playwright.sync_api import sync_playwright
 

@@ -19,7 +19,7 @@ from vc_pipeline.defs.resources import RoundStore
 from vc_pipeline.embedding.model import ModelFilesAltered, load_model, model_folder, verify_model_files
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline.store.tables import SchemaChanged, StoreBusy, connect, replace_round
-from vc_pipeline_tests.conftest import TEST_KEY, materialize_round, round_assets, round_resources
+from vc_pipeline_tests.conftest import materialize_round, round_assets, round_resources
 from vc_pipeline_tests.store_checks import hold_store, python_child, store_snapshot, wait_for_text
 
 DAYS = [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]

@@ -1,14 +1,12 @@
 """Coffee rounds as time-window partitions: one per round, keyed by its start date (YYYY-MM-DD)."""
 
-import os
-
 import dagster as dg
 
-from vc_pipeline.settings import DEFAULTS, ROUNDS_CRON
+from vc_pipeline.settings import ROUNDS_CRON, setting
 
 # Monthly by default; the current round is included (end_offset=1) so it can run as it starts.
 rounds = dg.TimeWindowPartitionsDefinition(
-    cron_schedule=os.environ.get(ROUNDS_CRON, DEFAULTS[ROUNDS_CRON]),
+    cron_schedule=setting(ROUNDS_CRON),
     start="2025-01-01",
     fmt="%Y-%m-%d",
     end_offset=1,

@@ -1,19 +1,18 @@
 """A sensor that runs a round when its survey export appears in the survey folder or changes."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from vc_pipeline.defs.jobs import round_job
 from vc_pipeline.defs.partitions import rounds
-from vc_pipeline.settings import DEFAULTS, SURVEY_DIR, SURVEY_SENSOR
+from vc_pipeline.settings import SURVEY_DIR, SURVEY_SENSOR, setting
 from vc_pipeline.survey.watch import cursor_from_json, cursor_to_json, scan_surveys
 
 
 def survey_dir() -> Path:
     """The survey folder, read from `VC_SURVEY_DIR` (default data/surveys) at each evaluation."""
-    return Path(os.environ.get(SURVEY_DIR, DEFAULTS[SURVEY_DIR]))
+    return Path(setting(SURVEY_DIR))
 
 
 def round_request(round_key: str, sha256: str) -> dg.RunRequest:
@@ -24,7 +23,7 @@ def round_request(round_key: str, sha256: str) -> dg.RunRequest:
 
 def default_status() -> dg.DefaultSensorStatus:
     """RUNNING unless `VC_SURVEY_SENSOR=stopped`; the UI's toggle overrides it once used."""
-    stopped = os.environ.get(SURVEY_SENSOR, DEFAULTS[SURVEY_SENSOR]).strip().lower() == "stopped"
+    stopped = setting(SURVEY_SENSOR).strip().lower() == "stopped"
     return dg.DefaultSensorStatus.STOPPED if stopped else dg.DefaultSensorStatus.RUNNING
 
 

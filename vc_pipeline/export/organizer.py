@@ -14,7 +14,6 @@ carriage return) prefixed with a single quote, as the OWASP CSV-injection guidan
 
 import csv
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +22,8 @@ import pandas as pd
 from vc_pipeline.export.intros import intros_markdown
 from vc_pipeline.members.build import latest_submissions
 from vc_pipeline.members.pseudonym import member_id
-from vc_pipeline.settings import DEFAULTS, EXPORT_DIR
+from vc_pipeline.settings import EXPORT_DIR, setting
 
-DEFAULT_EXPORT_DIR = DEFAULTS[EXPORT_DIR]
 CONTACT_COLUMNS = ("email", "slack_handle", "linkedin_url")
 PROFILE_COLUMNS = ("role", "skills", "has_wish", "wants_similar_role")
 MAX_GROUP_SIZE = 3
@@ -52,7 +50,7 @@ class RoundExport:
 
 def export_folder(round_date: dt.date) -> Path:
     """`<VC_EXPORT_DIR>/<YYYY-MM-DD>` (default `data/exports/...`), the variable read at call time."""
-    return Path(os.environ.get(EXPORT_DIR) or DEFAULT_EXPORT_DIR) / f"{round_date:%Y-%m-%d}"
+    return Path(setting(EXPORT_DIR)) / f"{round_date:%Y-%m-%d}"
 
 
 def respondent_contacts(raw_survey: pd.DataFrame, hash_key: str) -> pd.DataFrame:

@@ -3,14 +3,13 @@
 import base64
 import datetime as dt
 import html
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from vc_pipeline.report.thresholds import CheckOutcome
-from vc_pipeline.settings import DEFAULTS, REPORT_DIR
+from vc_pipeline.settings import REPORT_DIR, setting
 
 CHART_TITLES = {"score_distribution": "Score distribution", "role_pairs": "Role pairs",
                 "career_stages": "Career-stage mix", "trend": "Trend over rounds"}
@@ -18,7 +17,7 @@ CHART_TITLES = {"score_distribution": "Score distribution", "role_pairs": "Role 
 
 def report_path(round_date: dt.date) -> Path:
     """`<VC_REPORT_DIR>/<YYYY-MM-DD>.html` (default `data/reports/...`), the variable read at call time."""
-    return Path(os.environ.get(REPORT_DIR) or DEFAULTS[REPORT_DIR]) / f"{round_date:%Y-%m-%d}.html"
+    return Path(setting(REPORT_DIR)) / f"{round_date:%Y-%m-%d}.html"
 
 
 def data_uri(png: bytes) -> str:

@@ -78,8 +78,9 @@ def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.Da
         if not table_exists(connection, table):
             columns = ", ".join(f'"{c}" {_stored_type(c, kind)}' for c, kind in incoming.items())
             run_sql(connection, f"CREATE TABLE {name} ({columns})")
-        _check_types(connection, table, incoming)
-        _add_new_columns(connection, name, table, incoming)
+        stored = stored_types(connection, table)
+        _check_types(connection, table, stored, incoming)
+        _add_new_columns(connection, name, stored, incoming)
         run_sql(connection, f"DELETE FROM {name} WHERE round >= ? AND round < ?", [start, end])
         run_sql(connection, f"INSERT INTO {name} BY NAME SELECT * FROM incoming_rows")
         connection.unregister("incoming_rows")
@@ -108,10 +109,10 @@ def stored_types(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str,
         "AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", [DB_SCHEMA, table]).fetchall())
 
 
-def _check_types(connection: duckdb.DuckDBPyConnection, table: str, incoming: dict[str, str]) -> None:
+def _check_types(connection: duckdb.DuckDBPyConnection, table: str, stored: dict[str, str],
+                 incoming: dict[str, str]) -> None:
     """Raise SchemaChanged when a column's incoming type cannot go into its stored type unchanged.
     Same type, a lossless widening, or a column with no value in these rows is fine."""
-    stored = stored_types(connection, table)
     for column, kind in incoming.items():
         have = stored.get(column)
         if have is None or have == kind or kind == '"NULL"' or kind in _WIDENS_TO.get(have, ()):
@@ -125,10 +126,10 @@ def _check_types(connection: duckdb.DuckDBPyConnection, table: str, incoming: di
             "re-materialize every round.")
 
 
-def _add_new_columns(connection: duckdb.DuckDBPyConnection, name: str, table: str, incoming: dict[str, str]) -> None:
+def _add_new_columns(connection: duckdb.DuckDBPyConnection, name: str, stored: dict[str, str],
+                     incoming: dict[str, str]) -> None:
     """Columns the incoming rows have and the stored table lacks are added (earlier rounds get NULL),
     so a table that gained a column keeps its history instead of failing the insert."""
-    stored = stored_types(connection, table)
     for column, kind in incoming.items():
         if column not in stored:
             run_sql(connection, f'ALTER TABLE {name} ADD COLUMN "{column}" {_stored_type(column, kind)}')

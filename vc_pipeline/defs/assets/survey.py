@@ -1,7 +1,6 @@
 """raw_survey: the round's form export as read, with canonical column names."""
 
 import dagster as dg
-import pandas as pd
 
 from vc_pipeline.defs.assets.round_asset import round_asset
 from vc_pipeline.defs.checks import schema_check
