@@ -66,3 +66,16 @@ def hold_store(database: Path, log: Path, seconds: float = 120.0) -> subprocess.
     """, log)
     wait_for_text(log, "holding", child, timeout=30)
     return child
+
+
+def hold_turn(database: Path, log: Path, seconds: float = 120.0) -> subprocess.Popen:
+    """Another process that takes the store's turn (as a run does) and keeps it for `seconds`."""
+    child = python_child(f"""
+        import time
+        from vc_pipeline.store.turn import store_turn
+        with store_turn({str(database)!r}, wait_seconds=5):
+            print("holding", flush=True)
+            time.sleep({seconds})
+    """, log)
+    wait_for_text(log, "holding", child, timeout=30)
+    return child

@@ -19,8 +19,9 @@ from vc_pipeline.defs.resources import RoundStore
 from vc_pipeline.embedding.model import ModelFilesAltered, load_model, model_folder, verify_model_files
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline.store.tables import SchemaChanged, StoreBusy, connect, replace_round
+from vc_pipeline.store.turn import store_turn
 from vc_pipeline_tests.conftest import materialize_round, round_assets, round_resources
-from vc_pipeline_tests.store_checks import hold_store, python_child, store_snapshot, wait_for_text
+from vc_pipeline_tests.store_checks import hold_store, hold_turn, python_child, store_snapshot, wait_for_text
 
 DAYS = [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
 LAST = f"{DAYS[-1]:%Y-%m-%d}"
@@ -28,25 +29,29 @@ PAIRING_ON = dg.AssetSelection.assets("ilp_pairing").downstream()
 UP_TO_SCORES = dg.AssetSelection.assets("ilp_pairing").upstream() - dg.AssetSelection.assets("ilp_pairing")
 
 
-def _materialize(store, selection, *, wait: float = 60.0, run_config=None, database=None):
+def _materialize(store, selection, *, wait: float = 60.0, turn_wait: float = 900.0, run_config=None, database=None):
     resources = round_resources(database or store["database"], store["surveys"], mode="passthrough")
-    resources["io_manager"] = RoundTableIOManager(database=str(database or store["database"]), lock_wait_seconds=wait)
+    resources["io_manager"] = RoundTableIOManager(database=str(database or store["database"]), lock_wait_seconds=wait,
+                                                  turn_wait_seconds=turn_wait)
     resources["store"] = RoundStore(database=str(database or store["database"]), lock_wait_seconds=wait)
     return dg.materialize(round_assets(), partition_key=LAST, resources=resources, selection=selection,
                           run_config=run_config, raise_on_error=False, instance=dg.DagsterInstance.ephemeral())
 
 
 def _errors(result) -> str:
-    """Every step failure's description and error chain, as one text."""
+    """Every step failure's description and error chain, and any resource or run error, as one text."""
     texts = []
     for event in result.all_events:
+        error = None
         if event.is_step_failure:
             data = event.step_failure_data
             texts.append(data.user_failure_data.description if data.user_failure_data else "")
             error = data.error
-            while error is not None:
-                texts.append(error.message)
-                error = error.cause
+        elif event.event_type_value in ("RESOURCE_INIT_FAILURE", "PIPELINE_FAILURE"):
+            error = getattr(event.event_specific_data, "error", None)
+        while error is not None:
+            texts.append(error.message)
+            error = error.cause
     return "\n".join(texts)
 
 
@@ -103,6 +108,22 @@ def test_a_round_against_a_held_store_fails_naming_the_holder_and_writes_nothing
     assert re.search(rf"could not open the store within 1 s; another process holds it .*PID {holder.pid}", _errors(result))
     assert _pairing_rows(store["database"]).empty
     store["faults"].append("held_run")
+
+
+def test_a_run_waits_for_the_turn_another_run_holds_then_names_it_and_writes_nothing(store, tmp_path):
+    holder = hold_turn(store["database"], tmp_path / "turn.log")
+    try:
+        result = _materialize(store, PAIRING_ON, turn_wait=1.0)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not result.success and not result.get_asset_materialization_events()
+    assert f"process {holder.pid} has had the store's turn for over 1 s" in _errors(result)
+    assert _pairing_rows(store["database"]).empty
+    started = time.monotonic()
+    with store_turn(store["database"], wait_seconds=5):  # the killed holder's lock went with it
+        assert time.monotonic() - started < 1
+    store["faults"].append("held_turn")
 
 
 def _killed_pairing_run(store, tmp_path, *, release_first: bool) -> str:

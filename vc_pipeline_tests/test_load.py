@@ -1,6 +1,7 @@
 """Load (issue 7): ten rounds materialized back to back, then two runs of the next round launched at
 once from two processes on one Dagster instance (the repo's dagster.yaml: pool `duckdb`, limit 1)
-and one store. Both must succeed, their store steps must take turns, and history must stay whole."""
+and one store. Both must succeed, take turns (each holds the store's turn for its whole in-process
+run), and history must stay whole."""
 
 import datetime as dt
 import itertools
@@ -81,6 +82,9 @@ def test_the_duckdb_pool_made_the_two_runs_take_turns(loaded):
         (run_b, _), (start_b, end_b) = b[0], sorted(b[1])
         if run_a != run_b:
             assert end_a <= start_b or end_b <= start_a, f"{a[0]} overlapped {b[0]}"
+    first, second = sorted(loaded["run_ids"], key=lambda run: min(t for (r, _), ts in spans.items() if r == run for t in ts))
+    last_of_first = max(t for (r, _), ts in spans.items() if r == first for t in ts)
+    assert last_of_first <= min(t for (r, _), ts in spans.items() if r == second for t in ts)  # whole runs in turn
 
 
 def test_history_stays_consistent_after_the_load(loaded):

@@ -1,10 +1,13 @@
 """Stores each round asset as its round's slice of table `vc.<asset>` in the DuckDB file."""
 
+from contextlib import contextmanager
+
 import dagster as dg
 import pandas as pd
 
 from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.store.tables import connect, read_round, replace_round
+from vc_pipeline.store.turn import store_turn
 
 # raw_survey holds PII: its rows never go into metadata (the UI and the event log)
 NO_PREVIEW = {"raw_survey"}
@@ -25,6 +28,14 @@ class RoundTableIOManager(dg.ConfigurableIOManager):
 
     database: str
     lock_wait_seconds: float = 60.0
+    turn_wait_seconds: float = 900.0
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        """Holds the store's turn while the IO manager is in use: the whole run in process, one step
+        under the multi-process executor (the `duckdb` pool alone is not atomic on SQLite storage)."""
+        with store_turn(self.database, wait_seconds=self.turn_wait_seconds):
+            yield self
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
         start, end = context.asset_partitions_time_window
