@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-# Screenshots the README shows; each test run refreshes them.
-SCREENSHOTS = REPO / "data" / "screenshots"
+# Each test run's screenshots, ignored by git so a test run leaves the tree clean; the README shows
+# copies of them one level up (refresh: cp data/screenshots/latest/*.png data/screenshots/).
+SCREENSHOTS = REPO / "data" / "screenshots" / "latest"
 
 # The machine has no network: without these Chromium keeps dialling Google's hosts at start.
 CHROMIUM_ARGS = [
@@ -39,7 +40,7 @@ def chromium_page(width: int = 1440, height: int = 900) -> Iterator["Page"]:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save the page as `data/screenshots/<name>.png` and return the path."""
+    """Save the page as `data/screenshots/latest/<name>.png` and return the path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))

@@ -3,7 +3,7 @@
 `dagster dev` (webserver and daemon, the repo's dagster.yaml) runs on loopback against a temporary
 store; headless Chromium opens the round's asset graph, launches one round's materialization from
 it, waits for the run to succeed and reads ilp_pairing's checks. Screenshots land in
-data/screenshots/ (the README shows them).
+data/screenshots/latest/ (the README shows copies of them).
 """
 
 import re
