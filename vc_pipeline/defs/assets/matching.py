@@ -10,7 +10,7 @@ from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
-from vc_pipeline.history.pairs import round_history
+from vc_pipeline.history.pairs import round_history, unpaired_earlier_rounds
 from vc_pipeline.pairing.master import SolverFailed
 from vc_pipeline.pairing.round_pairing import PAIRING_COLUMNS, RoundInfeasible, add_fits, group_pairs, solve_round
 from vc_pipeline.pairing.settings import PairingSettings
@@ -56,6 +56,9 @@ class PairingConfig(dg.Config):
 HARD_RULES_CHECK = ("hard_constraints", "WARN when the round had to break a hard rule (repeat pair, "
                     "similar-role request, organizer block) or use a pair below the minimum quality.")
 
+HISTORY_CHECK = ("earlier_rounds_paired", "WARN when an earlier round has members stored but no pairing "
+                 "(still running, failed or never finished): its pairs could repeat in this round.")
+
 
 def _md_list(lines: list[str]) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none")
@@ -76,7 +79,7 @@ def score_matrix(context: dg.AssetExecutionContext, config: ScoringConfig, norma
     )
 
 
-@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK,), deps=("score_matrix",))
+@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK), deps=("score_matrix",))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
                 store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
     """One global, proven-optimal pairing for the round (PuLP + HiGHS): never repeats an earlier
@@ -94,6 +97,7 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
         history = round_history(connection, round_date, lookback=settings.lookback_rounds,
                                 bye_rounds=settings.bye_rotation_rounds)
         raw = score_matrix_array(connection, start, end, list(members["member_id"]))
+        unpaired = unpaired_earlier_rounds(connection, round_date)
     try:
         result = solve_round(members, raw, history, settings, blocked=id_pairs(controls.blocks, key, mode),
                              pinned=id_pairs(controls.pins, key, mode))
@@ -106,8 +110,11 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     rules_check = dg.AssetCheckResult(
         check_name=HARD_RULES_CHECK[0], passed=not broken, severity=dg.AssetCheckSeverity.WARN,
         metadata={"violations": _md_list(result.violations), "low_quality_pairs": _md_list(result.low_quality)})
+    history_check = dg.AssetCheckResult(
+        check_name=HISTORY_CHECK[0], passed=not unpaired, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"unpaired_earlier_rounds": _md_list([f"{day:%Y-%m-%d}" for day in unpaired])})
     return dg.MaterializeResult(
         value=table,
         metadata={"members": len(table), **result.summary},
-        check_results=[schema_check(IlpPairing, table), rules_check],
+        check_results=[schema_check(IlpPairing, table), rules_check, history_check],
     )
