@@ -97,33 +97,24 @@ def test_a_bounded_wait_outlasts_a_short_hold(store, tmp_path):
     assert holder.wait(timeout=1) == 0  # we got in only once the holder had finished
 
 
-def test_a_round_against_a_held_store_fails_naming_the_holder_and_writes_nothing(store, tmp_path):
-    holder = hold_store(store["database"], tmp_path / "holder.log")
+@pytest.mark.parametrize(("hold", "waits", "message"), [
+    (hold_store, {"wait": 1.0}, r"could not open the store within 1 s; another process holds it .*PID {pid}"),
+    (hold_turn, {"turn_wait": 1.0}, r"process {pid} has had the store's turn for over 1 s"),
+], ids=["duckdb-lock", "store-turn"])
+def test_a_round_against_a_held_store_fails_naming_the_holder_and_writes_nothing(store, tmp_path, hold, waits, message):
+    holder = hold(store["database"], tmp_path / "holder.log")
     try:
-        result = _materialize(store, PAIRING_ON, wait=1.0)
+        result = _materialize(store, PAIRING_ON, **waits)
     finally:
         holder.kill()
         holder.wait()
     assert not result.success and not result.get_asset_materialization_events()
-    assert re.search(rf"could not open the store within 1 s; another process holds it .*PID {holder.pid}", _errors(result))
-    assert _pairing_rows(store["database"]).empty
-    store["faults"].append("held_run")
-
-
-def test_a_run_waits_for_the_turn_another_run_holds_then_names_it_and_writes_nothing(store, tmp_path):
-    holder = hold_turn(store["database"], tmp_path / "turn.log")
-    try:
-        result = _materialize(store, PAIRING_ON, turn_wait=1.0)
-    finally:
-        holder.kill()
-        holder.wait()
-    assert not result.success and not result.get_asset_materialization_events()
-    assert f"process {holder.pid} has had the store's turn for over 1 s" in _errors(result)
+    assert re.search(message.format(pid=holder.pid), _errors(result))
     assert _pairing_rows(store["database"]).empty
     started = time.monotonic()
-    with store_turn(store["database"], wait_seconds=5):  # the killed holder's lock went with it
+    with store_turn(store["database"], wait_seconds=5):  # a killed holder's lock went with it
         assert time.monotonic() - started < 1
-    store["faults"].append("held_turn")
+    store["faults"].append(f"held_run_{hold.__name__}")
 
 
 def _killed_pairing_run(store, tmp_path, *, release_first: bool) -> str:
