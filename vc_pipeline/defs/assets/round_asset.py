@@ -7,7 +7,7 @@ import pandera.pandas as pa
 from vc_pipeline.defs.checks import schema_spec
 from vc_pipeline.defs.partitions import rounds
 
-# One DuckDB writer at a time (dagster.yaml sets the pool's limit).
+# The shared store queued runs wait for (dagster.yaml: limit 1, counted per run).
 DUCKDB_POOL = "duckdb"
 
 
