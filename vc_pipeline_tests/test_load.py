@@ -1,12 +1,14 @@
 """Load (issue 7): ten rounds materialized back to back, then two runs of the next round launched at
 once from two processes on one Dagster instance (the repo's dagster.yaml) and one store, outside the
 run queue. Both must succeed and take turns (each holds the store's turn for its whole in-process
-run), and history must stay whole. Queued runs (the UI's) take turns in the queue: test_ui_browser."""
+run), and history must stay whole. Last, a run queued from the UI's GraphQL API and a run outside
+the queue (as `make run` while `make dev` runs) at once: neither stalls, their steps take turns."""
 
 import datetime as dt
 import itertools
 import json
 import shutil
+import time
 
 import dagster as dg
 import duckdb
@@ -14,6 +16,7 @@ import pytest
 
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import TEST_KEY, materialize_round
+from vc_pipeline_tests.dagster_ui import dagster_dev, graphql
 from vc_pipeline_tests.store_checks import REPO, python_child, store_snapshot
 
 DAYS = [dt.date(2025, month, 1) for month in range(1, 12)]
@@ -25,6 +28,31 @@ ROUND_CHILD = """
         partition_key={key!r}, instance=dg.DagsterInstance.get(), raise_on_error=False)
     print("RESULT " + json.dumps({{"run_id": result.run_id, "success": result.success}}), flush=True)
 """
+LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
+    __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
+RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
+
+
+def _outcome(log: str) -> dict:
+    """The child's RESULT line: its run id and whether it succeeded."""
+    return json.loads(log.split("RESULT ", 1)[1].splitlines()[0])
+
+
+def _step_spans(home, run_ids) -> dict[tuple[str, str], tuple[float, float]]:
+    """(run, step) → (first start, last success) from the instance's event log."""
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
+        spans = {}
+        for run_id in run_ids:
+            for entry in instance.all_logs(run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}):
+                spans.setdefault((run_id, entry.step_key), []).append(entry.timestamp)
+    return {key: (min(times), max(times)) for key, times in spans.items()}
+
+
+def _assert_steps_took_turns(spans: dict[tuple[str, str], tuple[float, float]]) -> None:
+    for ((run_a, step_a), (start_a, end_a)), ((run_b, step_b), (start_b, end_b)) in itertools.combinations(sorted(spans.items()), 2):
+        if run_a != run_b:
+            assert end_a <= start_b or end_b <= start_a, f"{run_a}/{step_a} overlapped {run_b}/{step_b}"
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +85,7 @@ def test_ten_rounds_back_to_back_all_succeed(loaded):
 
 def test_two_runs_launched_at_once_both_succeed_without_a_lock_error(loaded):
     assert loaded["codes"] == [0, 0], loaded["logs"]
-    outcomes = [json.loads(log.split("RESULT ", 1)[1].splitlines()[0]) for log in loaded["logs"]]
+    outcomes = [_outcome(log) for log in loaded["logs"]]
     assert [o["success"] for o in outcomes] == [True, True]
     assert not any(marker in log for log in loaded["logs"] for marker in ("Could not set lock", "StoreBusy", "IO Error"))
     loaded["run_ids"] = [o["run_id"] for o in outcomes]
@@ -65,20 +93,12 @@ def test_two_runs_launched_at_once_both_succeed_without_a_lock_error(loaded):
 
 def test_the_two_runs_took_turns(loaded):
     assert "run_ids" in loaded, "needs the previous test"
-    with dg.instance_for_test(temp_dir=str(loaded["home"])) as instance:  # the two runs' event storage
-        spans = {}
-        for run_id in loaded["run_ids"]:
-            for entry in instance.all_logs(run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}):
-                spans.setdefault((run_id, entry.step_key), []).append(entry.timestamp)
+    spans = _step_spans(loaded["home"], loaded["run_ids"])
     assert len(spans) >= 2 * 8  # every round asset ran in both runs
-    for (a, b) in itertools.combinations(sorted(spans.items()), 2):
-        (run_a, _), (start_a, end_a) = a[0], sorted(a[1])
-        (run_b, _), (start_b, end_b) = b[0], sorted(b[1])
-        if run_a != run_b:
-            assert end_a <= start_b or end_b <= start_a, f"{a[0]} overlapped {b[0]}"
-    first, second = sorted(loaded["run_ids"], key=lambda run: min(t for (r, _), ts in spans.items() if r == run for t in ts))
-    last_of_first = max(t for (r, _), ts in spans.items() if r == first for t in ts)
-    assert last_of_first <= min(t for (r, _), ts in spans.items() if r == second for t in ts)  # whole runs in turn
+    _assert_steps_took_turns(spans)
+    first, second = sorted(loaded["run_ids"], key=lambda run: min(start for (r, _), (start, _) in spans.items() if r == run))
+    last_of_first = max(end for (r, _), (_, end) in spans.items() if r == first)
+    assert last_of_first <= min(start for (r, _), (start, _) in spans.items() if r == second)  # whole runs in turn
 
 
 def test_history_stays_consistent_after_the_load(loaded):
@@ -99,3 +119,44 @@ def test_history_stays_consistent_after_the_load(loaded):
             if pair in seen:  # allowed only as a reported relaxation of the no-repeat rule
                 assert f"{pair[0]} + {pair[1]}: met in an earlier round" in violations, (pair, seen[pair], day)
             seen[pair] = day
+
+
+def _wait_for_status(base_url: str, run_id: str, done: set[str], timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while (status := graphql(base_url, RUN_STATUS, {"id": run_id})["runOrError"]["status"]) not in done:
+        assert time.monotonic() < deadline, f"run {run_id} still {status} after {timeout:.0f} s"
+        time.sleep(1)
+    return status
+
+
+def test_a_queued_run_and_a_run_outside_the_queue_at_once_both_succeed_in_turn(tmp_path):
+    day = dt.date(2025, 1, 1)
+    key = f"{day:%Y-%m-%d}"
+    write_rounds(tmp_path / "surveys", generate_rounds([day], [12], seed=5))
+    env = {"VC_DUCKDB_PATH": str(tmp_path / "vc.duckdb"), "VC_SURVEY_DIR": str(tmp_path / "surveys"),
+           "VC_MEMBERS_MODE": "passthrough", "VC_HASH_KEY": TEST_KEY, "VC_EXPORT_DIR": str(tmp_path / "exports"),
+           "VC_CONTROLS_DIR": str(tmp_path / "controls"), "VC_REPORT_DIR": str(tmp_path / "reports"),
+           "VC_SURVEY_SENSOR": "stopped"}
+    params = {"selector": {"repositoryLocationName": "vc_pipeline", "repositoryName": "__repository__",
+                           "jobName": "coffee_round"},
+              "executionMetadata": {"tags": [{"key": "dagster/partition", "value": key}]}}
+    with dagster_dev(tmp_path, env) as base_url:
+        answer = graphql(base_url, LAUNCH, {"params": params})["launchRun"]
+        assert answer["__typename"] == "LaunchRunSuccess", answer
+        queued = answer["run"]["runId"]
+        _wait_for_status(base_url, queued, {"STARTED", *FINISHED}, timeout=120)
+        # a run outside the queue, as `make run` started while the UI's run is in progress
+        direct = python_child(ROUND_CHILD.format(key=key), tmp_path / "direct.log", DAGSTER_HOME=str(tmp_path / "home"), **env)
+        try:
+            # with per-step pool slots both stalled here: a step held the slot and waited for the turn
+            status = _wait_for_status(base_url, queued, FINISHED, timeout=420)
+            code = direct.wait(timeout=120)
+        finally:
+            direct.kill()
+    log = (tmp_path / "direct.log").read_text(errors="replace")
+    assert status == "SUCCESS" and code == 0, log[-3000:]
+    outcome = _outcome(log)
+    assert outcome["success"]
+    spans = _step_spans(tmp_path / "home", [queued, outcome["run_id"]])
+    assert len(spans) >= 2 * 8
+    _assert_steps_took_turns(spans)
