@@ -23,7 +23,8 @@ def turn_lock_path(database: str | Path) -> Path:
 def _write_holder(fd: int) -> None:
     # the holder's PID goes into the lock file, so a waiter that gives up can say who holds it
     os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    os.lseek(fd, 0, os.SEEK_SET)  # lseek + write, not pwrite: Windows has no pwrite
+    os.write(fd, str(os.getpid()).encode())
 
 
 def _holder(path: Path) -> str:
