@@ -8,6 +8,7 @@ import pytest
 
 from vc_pipeline.report.exposure import exposure_figures
 from vc_pipeline.report.fairness import fairness_metrics, report_rows
+from vc_pipeline.report.match_quality import baseline_figures
 from vc_pipeline.report.round_facts import RoundFacts
 
 IDS = [f"m{i}" for i in range(7)]
@@ -145,3 +146,17 @@ def test_exposure_when_everyone_is_in_every_list():
     # m0 (first of the tie) holds 6 of 42 entries and 1 of 6 matches
     assert figures["popular_candidate_share"] == pytest.approx(1 / 7)
     assert figures["popular_exposure_ratio"] == pytest.approx((1 / 6) / (1 / 7))
+
+
+@pytest.mark.parametrize(("controls", "total"), [
+    # m0+m1 blocked: m1+m3 .65, m2+m5 .2, m4+m6 .12, m0 left (its only other ML Engineer is taken)
+    ({"blocked": {frozenset(("m0", "m1"))}}, .65 + .2 + .12),
+    # m0 pinned to m3: m1+m6 .55, m0+m3 .35, m2+m5 .2, m4 left
+    ({"pinned": {frozenset(("m0", "m3"))}}, .55 + .35 + .2),
+    # a pin overrides the no-repeat rule (m0 and m6 met before), as in the round's own pairing
+    ({"pinned": {frozenset(("m0", "m6"))}}, .65 + .2 + .1),
+], ids=["block", "pin", "pin-over-history"])
+def test_the_greedy_baseline_keeps_the_organizers_blocks_and_pins(controls, total):
+    figures = baseline_figures(_facts(**controls))
+    assert figures["baseline_score_total"] == pytest.approx(total)
+    assert figures["baseline_unpaired"] == 1

@@ -40,6 +40,13 @@ class OrganizerControls(dg.ConfigurableResource):
     def for_round(self, round_date: dt.date) -> RoundControls:
         return load_controls(self.controls_dir, f"{round_date:%Y-%m-%d}")
 
+    def for_round_or_fail(self, round_date: dt.date) -> RoundControls:
+        """The round's controls; a bad controls file fails the step with its message (file and field)."""
+        try:
+            return self.for_round(round_date)
+        except ValueError as error:  # includes ControlsError
+            raise dg.Failure(description=str(error)) from None
+
 
 class RoundStore(dg.ConfigurableResource):
     """The DuckDB file every round is stored in, for reading earlier rounds."""

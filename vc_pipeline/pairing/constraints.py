@@ -39,6 +39,19 @@ def hard_rules(members: pd.DataFrame, met_before: Iterable[frozenset[str]], bloc
     return HardRules(_mask(index, met_before), mismatch, _mask(index, blocked))
 
 
+def pin_mask(n: int, pinned: list[tuple[int, int]]) -> np.ndarray:
+    """N×N bool mask of every pair that would separate a pinned pair (`pinned`: index pairs): a
+    pinned member may meet only their pin."""
+    mask = np.zeros((n, n), dtype=bool)
+    for i, j in pinned:
+        for member, pin in ((i, j), (j, i)):
+            mask[member, :] = mask[:, member] = True
+            mask[member, pin] = mask[pin, member] = False
+    for i, j in pinned:
+        mask[i, j] = mask[j, i] = False
+    return mask
+
+
 def describe_violation(members: pd.DataFrame, rules: HardRules, i: int, j: int) -> str:
     """What the pair (i, j) breaks, in words, naming both members by id."""
     a, b = members.iloc[i], members.iloc[j]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from vc_pipeline.pairing.backups import choose_backups
-from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules
+from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules, pin_mask
 from vc_pipeline.pairing.levers import adjusted_scores
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.pairing.solver import Pairing, solve_pairing
@@ -68,18 +68,6 @@ def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRul
             f"{len(stranded)} member(s) without an allowed partner (an odd round allows one bye):\n" + "\n".join(lines))
 
 
-def _pin_mask(n: int, pinned: list[tuple[int, int]]) -> np.ndarray:
-    """Every pair that would separate a pinned pair: a pinned member may meet only their pin."""
-    mask = np.zeros((n, n), dtype=bool)
-    for i, j in pinned:
-        for member, pin in ((i, j), (j, i)):
-            mask[member, :] = mask[:, member] = True
-            mask[member, pin] = mask[pin, member] = False
-    for i, j in pinned:
-        mask[i, j] = mask[j, i] = False
-    return mask
-
-
 def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: RoundHistory,
            settings: PairingSettings, pinned: list[tuple[int, int]] = ()) -> Pairing:
     stages = members["career_stage"].to_numpy()
@@ -92,7 +80,7 @@ def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: Ro
     asked = members["wants_similar_role"].to_numpy(bool)
     if (bye_allowed & ~asked).any():
         bye_allowed &= ~asked
-    pins = _pin_mask(len(raw), list(pinned))
+    pins = pin_mask(len(raw), list(pinned))
     strict = settings.on_infeasible == "fail"
     pairing = solve_pairing(scores, forbidden=(rules.any | pins) if strict else pins,
                             discouraged=() if strict else rules.any & ~pins,

@@ -16,14 +16,19 @@ def score_figures(facts: RoundFacts) -> dict[str, float]:
 
 def baseline_figures(facts: RoundFacts) -> dict[str, float]:
     """Our total raw score (every two members who meet) against the greedy best-pair-first
-    pairing's on the same score matrix under the same hard rules (no earlier pair, a similar role
-    for whoever asked): `baseline_total_ratio` = ours / greedy's (NaN when greedy pairs nobody)."""
-    from vc_pipeline.pairing.constraints import hard_rules
+    pairing's on the same score matrix under the same rules (no earlier pair, a similar role for
+    whoever asked, the organizers' blocks and pins): `baseline_total_ratio` = ours / greedy's (NaN
+    when greedy pairs nobody)."""
+    from vc_pipeline.pairing.constraints import hard_rules, pin_mask
     from vc_pipeline.pairing.greedy import greedy_pairing
 
     edges = facts.edges()
     ours = float(facts.scores[edges[:, 0], edges[:, 1]].sum())
-    groups, greedy = greedy_pairing(facts.scores, hard_rules(facts.members, facts.met_before).any)
+    pins = [tuple(facts.index[m] for m in pair) for pair in facts.pinned if pair <= facts.index.keys()]
+    forbidden = hard_rules(facts.members, facts.met_before, facts.blocked).any | pin_mask(len(facts.scores), pins)
+    for i, j in pins:  # a pin overrides the other rules, as in the round's own pairing
+        forbidden[i, j] = forbidden[j, i] = False
+    groups, greedy = greedy_pairing(facts.scores, forbidden)
     return {
         "score_total": ours,
         "baseline_score_total": greedy,

@@ -13,7 +13,8 @@ class RoundFacts:
 
     pairing: ilp_pairing rows; members: normalized_members rows; scores: raw pair scores
     (score_matrix); wish_fit: member i's wish against member j's profile (cosine, 0 without a wish);
-    met_before: pairs that met in earlier rounds; final: final_pairing rows (None before it exists).
+    met_before: pairs that met in earlier rounds; final: final_pairing rows (None before it exists);
+    blocked, pinned: the organizers' blocked and pinned pairs of member ids.
     """
 
     pairing: pd.DataFrame
@@ -22,6 +23,8 @@ class RoundFacts:
     wish_fit: np.ndarray
     met_before: set[frozenset[str]] = field(default_factory=set)
     final: pd.DataFrame | None = None
+    blocked: set[frozenset[str]] = field(default_factory=set)
+    pinned: set[frozenset[str]] = field(default_factory=set)
 
     def __post_init__(self):
         self.index = {m: i for i, m in enumerate(self.members["member_id"])}

@@ -9,7 +9,8 @@ from vc_pipeline.defs.assets.round_asset import DUCKDB_POOL, round_asset
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.io_manager import column_schema
 from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import RoundStore
+from vc_pipeline.controls.round_controls import id_pairs
+from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.history.pairs import earlier_pairs
 from vc_pipeline.report.charts import round_charts, trend_chart
 from vc_pipeline.report.fairness import fairness_metrics, report_rows
@@ -59,7 +60,7 @@ def _with_round(earlier: pd.DataFrame, table: pd.DataFrame, round_date: dt.date)
 @round_asset(FairnessReport, extra_checks=CHECKS, deps=("score_matrix",))
 def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, ilp_pairing: pd.DataFrame,
                     normalized_members: pd.DataFrame, embeddings: pd.DataFrame, final_pairing: pd.DataFrame,
-                    store: RoundStore):
+                    store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
     """How good and how fair the round is, as `metric, value` rows: score quantiles, preferences
     met, popular exposure, stage/role/time-zone balance, backups, rules, and our total against the
     greedy baseline. Checks warn on weak rounds and fail on a repeat pair; the charts go into the
@@ -71,7 +72,10 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
         met_before = earlier_pairs(connection, round_date)
         scores = score_matrix_array(connection, start, end, list(members["member_id"]))
         earlier = stored_reports(connection, up_to=round_date)
-    facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing)
+    controls = organizer_controls.for_round_or_fail(round_date)
+    key, mode = member_settings.hash_key, member_settings.mode
+    facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing,
+                       blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)))
     metrics = fairness_metrics(facts, scoring_wish_threshold(context.instance, context.partition_key))
     table = report_rows(metrics, round_date)
     reports = _with_round(earlier, table, round_date)
