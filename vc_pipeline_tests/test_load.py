@@ -16,7 +16,7 @@ import pytest
 
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import TEST_KEY, materialize_round
-from vc_pipeline_tests.dagster_ui import dagster_dev, graphql
+from vc_pipeline_tests.dagster_ui import RUN_STATUS, dagster_dev, graphql
 from vc_pipeline_tests.store_checks import REPO, python_child, store_snapshot
 
 DAYS = [dt.date(2025, month, 1) for month in range(1, 12)]
@@ -30,7 +30,6 @@ ROUND_CHILD = """
 """
 LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
     __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
-RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
 

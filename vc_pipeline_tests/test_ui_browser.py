@@ -14,10 +14,9 @@ from playwright.sync_api import expect
 from vc_pipeline.store.tables import connect, qualified
 from vc_pipeline_tests.browser import chromium_page, screenshot
 from vc_pipeline_tests.conftest import SAMPLE_DIR, TEST_KEY
-from vc_pipeline_tests.dagster_ui import dagster_dev, graphql
+from vc_pipeline_tests.dagster_ui import RUN_STATUS, dagster_dev, graphql
 
 ROUND = "2026-10-01"
-RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
 # The whole round (model load included) takes about a minute here; CI's 2 cores may be busier.
 RUN_TIMEOUT_MS = 600_000
 

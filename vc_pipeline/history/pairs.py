@@ -57,11 +57,10 @@ def unpaired_earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: d
     failed or never finished): their pairs are missing from this round's no-repeat history."""
     if not table_exists(connection, "normalized_members"):
         return []
-    paired = (f"SELECT DISTINCT round FROM {qualified(connection, 'ilp_pairing')}" if table_exists(connection, "ilp_pairing")
-              else "SELECT CAST(NULL AS DATE) AS round WHERE false")
-    return [r for (r,) in connection.execute(
-        f"SELECT DISTINCT round FROM {qualified(connection, 'normalized_members')} WHERE round < ? "
-        f"EXCEPT {paired} ORDER BY round", [round_date]).fetchall()]
+    earlier = {r for (r,) in connection.execute(
+        f"SELECT DISTINCT round FROM {qualified(connection, 'normalized_members')} WHERE round < ?", [round_date]).fetchall()}
+    paired = set(_earlier_rounds(connection, round_date, None)) if table_exists(connection, "ilp_pairing") else set()
+    return sorted(earlier - paired)
 
 
 def round_history(connection: duckdb.DuckDBPyConnection, round_date: dt.date, *, lookback: int | None,

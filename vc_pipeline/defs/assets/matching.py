@@ -88,9 +88,9 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     round_date, (start, end) = round_of(context), context.partition_time_window
     try:
         settings = PairingSettings(**config.model_dump())
-        controls = organizer_controls.for_round(round_date)
-    except ValueError as error:  # includes ControlsError
+    except ValueError as error:
         raise dg.Failure(description=f"ilp_pairing: {error}") from None
+    controls = organizer_controls.for_round_or_fail(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
     members = normalized_members.sort_values("member_id").reset_index(drop=True)
     with store.connection() as connection:
