@@ -1,13 +1,17 @@
 """`make run`: materialize every round with a survey export, oldest first, and print the result.
 
 Rounds come from `<VC_SURVEY_DIR>/<YYYY-MM-DD>.csv`. A round that fails stops the run (later rounds
-depend on its history); rounds already stored stay as they were.
+depend on its history); rounds already stored stay as they were. Every asset check that did not
+pass is printed after its round; a failed ERROR check (e.g. fairness_report/repeat_pairs) does not
+stop later rounds, but the run exits with ERROR_CHECK_EXIT and names the rounds stored as written.
 """
 
 import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb  # noqa: F401  (type of print_round's connection)
@@ -27,35 +31,115 @@ def survey_rounds(survey_dir: Path) -> list[str]:
     return sorted(p.stem for p in survey_dir.iterdir() if _ROUND_FILE.match(p.name))
 
 
-def _execute(job: str, partition_key: str | None = None):
+# A round failed (1) is not the same news as rounds stored whose ERROR check failed (2).
+ERROR_CHECK_EXIT = 2
+_LINE_WIDTH = 200
+
+
+@dataclass(frozen=True)
+class CheckEvaluation:
+    """One asset check's verdict in a run: `asset/check`, passed or not, WARN or ERROR, and a
+    one-line summary of its metadata (`detail`)."""
+
+    asset: str
+    check: str
+    passed: bool
+    severity: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.asset}/{self.check}"
+
+    def line(self) -> str:
+        return f"check {self.label} failed ({self.severity}): {self.detail}"
+
+
+@dataclass(frozen=True)
+class RoundRun:
+    """One job run of a round: whether it succeeded, the step failures if not, every check evaluated."""
+
+    succeeded: bool
+    message: str = ""
+    checks: tuple[CheckEvaluation, ...] = field(default_factory=tuple)
+
+    @property
+    def failed_checks(self) -> list[CheckEvaluation]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def failed_errors(self) -> list[CheckEvaluation]:
+        return [c for c in self.failed_checks if c.severity == "ERROR"]
+
+
+def _markdown_line(text: str) -> str:
+    """A markdown list or table on one line: items joined by "; ", a table's header and rule dropped."""
+    items, table_rows = [], 0
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            table_rows += 1
+            if table_rows == 1 or all(set(c) <= set("-: ") for c in cells):
+                continue  # the header names the columns; the rule row holds nothing
+            items.append(" ".join(cells))
+        elif line:
+            items.append(line.removeprefix("- "))
+    return "; ".join(" ".join(i.split()) for i in items) or "none"
+
+
+def metadata_line(metadata: Mapping[str, object], width: int = _LINE_WIDTH) -> str:
+    """A check's metadata (name -> Dagster MetadataValue or plain value) as one line of at most
+    `width` characters: a `detail` text as it is, otherwise `name: value` pairs, markdown lists and
+    tables flattened. Only what the metadata holds is shown.
+
+    >>> metadata_line({"low_quality_pairs": "none", "limit": 0.2})
+    'low_quality_pairs: none, limit: 0.2'
+    """
+    parts = []
+    for name, entry in metadata.items():
+        value = getattr(entry, "value", entry)
+        text = _markdown_line(value) if isinstance(value, str) else f"{value:.3g}" if isinstance(value, float) else str(value)
+        parts.append(text if name == "detail" else f"{name}: {text}")
+    line = ", ".join(parts) or "no detail"
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _execute(job: str, partition_key: str | None = None, instance=None):
     import dagster as dg
 
     from vc_pipeline.definitions import defs
 
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    if instance is None:
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     return defs.resolve_job_def(job).execute_in_process(
         partition_key=partition_key, instance=instance, raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
 
 
-def run_round(round_key: str) -> tuple[bool, str]:
-    """Materialize one round's job; returns (succeeded, the failure message if any)."""
-    result = _execute("coffee_round", round_key)
+def _evaluations(result) -> tuple[CheckEvaluation, ...]:
+    return tuple(
+        CheckEvaluation(asset=e.asset_key.to_user_string(), check=e.check_name, passed=e.passed,
+                        severity=e.severity.value, detail=metadata_line(e.metadata))
+        for e in result.get_asset_check_evaluations())
+
+
+def run_round(round_key: str, job: str = "coffee_round", instance=None) -> RoundRun:
+    """Run `job` (coffee_round, or rematch after no-shows) for one round, on `instance` (the
+    DAGSTER_HOME instance, or an ephemeral one, when None): succeeded, the step failures, every check."""
+    result = _execute(job, round_key, instance)
+    checks = _evaluations(result)
     if result.success:
-        return True, ""
+        return RoundRun(True, "", checks)
     messages = []
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data:
             error = event.step_failure_data.error
             user = event.step_failure_data.user_failure_data
             messages.append(f"{event.step_key}: {user.description if user and user.description else error.message.strip()}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
-            evaluation = event.event_specific_data
-            failures = evaluation.metadata.get("failures")
-            messages.append(f"check {evaluation.asset_key.to_user_string()}/{evaluation.check_name} failed\n"
-                            f"{failures.value if failures else ''}")
-    return False, "\n".join(messages) or "the run failed; see the Dagster UI (make dev) for its logs"
+    messages += [c.line() for c in checks if not c.passed]
+    return RoundRun(False, "\n".join(messages) or "the run failed; see the Dagster UI (make dev) for its logs", checks)
 
 
 def print_round(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> None:
@@ -87,6 +171,7 @@ def main() -> int:
     from vc_pipeline.defs.partitions import rounds as round_partitions
 
     known = set(round_partitions.get_partition_keys())
+    stored_with_errors: dict[str, list[CheckEvaluation]] = {}
     for key in rounds:
         if key not in known:
             print(f"{survey_dir / (key + '.csv')}: {key} is not a round start (rounds start "
@@ -94,18 +179,25 @@ def main() -> int:
                   file=sys.stderr)
             return 1
         print(f"Pairing round {key} from {survey_dir / (key + '.csv')} into {database} ...", flush=True)
-        succeeded, message = run_round(key)
-        if not succeeded:
-            print(f"Round {key} failed; earlier rounds are unchanged.\n{message}", file=sys.stderr)
+        run = run_round(key)
+        if not run.succeeded:
+            print(f"Round {key} failed; earlier rounds are unchanged.\n{run.message}", file=sys.stderr)
             return 1
         with connect(database, read_only=True) as connection:
             print_round(connection, dt.date.fromisoformat(key))
         print(f"  fairness report: {report_path(dt.date.fromisoformat(key))}")
+        for check in run.failed_checks:
+            print(f"  {check.line()}")
+        if run.failed_errors:
+            stored_with_errors[key] = run.failed_errors
     if not _execute("trends").success:
         print("fairness_trends failed; see the Dagster UI (make dev)", file=sys.stderr)
         return 1
     print(f"\nfairness_trends: every round side by side in {database} (table vc.fairness_trends)")
-    return 0
+    for key, errors in stored_with_errors.items():
+        print(f"round {key} is stored as written; an ERROR check failed: "
+              + "; ".join(f"{c.label} ({c.detail})" for c in errors), file=sys.stderr)
+    return ERROR_CHECK_EXIT if stored_with_errors else 0
 
 
 if __name__ == "__main__":
