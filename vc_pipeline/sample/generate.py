@@ -42,7 +42,10 @@ def _ascii(text: str) -> str:
     return "".join(c for c in folded.lower() if c.isalnum() or c in ".-")
 
 
-class _Fabricator:
+class Fabricator:
+    """Seeded fabrication of respondents: `respondent()` is a new person, `returning(person)` the
+    same person signing up again (also used by the simulation, vc_pipeline.simulate)."""
+
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.fakers: dict[str, Faker] = {}
@@ -149,6 +152,17 @@ def _rows(people: list[Respondent], round_date: dt.date, rng: random.Random) -> 
     return sorted(rows, key=lambda r: r["submitted_at"])
 
 
+def _form_table(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows).rename(columns={c: h for h, c in HEADERS.items()})
+    return table[list(HEADERS)]
+
+
+def form_export(people: list[Respondent], round_date: dt.date, rng: random.Random) -> pd.DataFrame:
+    """One round's form export (the form's headers, oldest submission first) of `people`, each
+    submitted once in the two weeks before `round_date`."""
+    return _form_table(_rows(people, round_date, rng))
+
+
 def generate_rounds(
     round_dates: list[dt.date], sizes: list[int], *, returning_share: float = 0.7,
     duplicates: int = 1, seed: int = 2026,
@@ -156,7 +170,7 @@ def generate_rounds(
     """Form exports (with the form's headers) per round: `sizes[k]` distinct people in round k,
     `returning_share` of the previous round coming back, and from the second round on,
     `duplicates` people who submitted twice (one extra row each, the earlier one outdated)."""
-    fab = _Fabricator(seed)
+    fab = Fabricator(seed)
     exports, previous = {}, []
     for index, (round_date, size) in enumerate(zip(round_dates, sizes)):
         back = fab.rng.sample(previous, min(len(previous), round(returning_share * len(previous))))
@@ -169,8 +183,7 @@ def generate_rounds(
                 earlier = dict(row, submitted_at=rows[0]["submitted_at"], summary="(draft) " + row["summary"],
                                respondent_id=row["respondent_id"][::-1])
                 rows.insert(0, earlier)
-        table = pd.DataFrame(rows).rename(columns={c: h for h, c in HEADERS.items()})
-        exports[round_date] = table[list(HEADERS)]
+        exports[round_date] = _form_table(rows)
         previous = people
     return exports
 
