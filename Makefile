@@ -17,7 +17,7 @@ export VC_MEMBERS_MODE ?= synthetic
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test audit dev sample bench clean
+.PHONY: run test audit dev sample simulate bench clean
 
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
@@ -35,6 +35,11 @@ dev: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 
 sample: $(INSTALLED)
 	$(PY) -m vc_pipeline.sample.generate --out $(VC_SURVEY_DIR)
+
+# A year of fabricated rounds through the real pipeline, in a temporary store (never data/vc.duckdb):
+# one line per round, data/simulation/simulation.json and .png. SIM_ARGS="--members 300 --rounds 6"
+simulate: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -m vc_pipeline.cli.simulate $(SIM_ARGS)
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("vc_pipeline needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'

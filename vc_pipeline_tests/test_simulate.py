@@ -1,0 +1,52 @@
+"""`make simulate`: a small community over three rounds through the real pipeline, as the CLI runs it."""
+
+import datetime as dt
+import json
+import os
+
+import duckdb
+import pytest
+import yaml
+
+from vc_pipeline.cli import simulate
+from vc_pipeline.members.pseudonym import member_id
+from vc_pipeline.simulate.community import Community, community_rounds, pick_no_shows, simulation_rounds
+
+EMAIL = "Your email address"
+
+
+def test_the_community_returns_joins_and_keeps_its_people():
+    days = [dt.date(2026, m, 1) for m in (1, 2, 3)]
+    rounds = list(community_rounds(days, Community(members=40, return_share=0.5, join_share=0.2, seed=3)))
+    assert [(r.returning, r.joined) for r in rounds] == [(0, 40), (20, 5), (12, 3)]
+    assert all(len(r.export) == len(set(r.emails)) == r.returning + r.joined for r in rounds)
+    assert len(set(rounds[1].emails) & set(rounds[0].emails)) == 20  # who returns keeps their email
+    assert set(rounds[2].export["Keep me registered for all future rounds."]) == {"Ask me again next time"}
+    assert pick_no_shows(rounds[0].emails, 0.05, seed="s") == pick_no_shows(rounds[0].emails[::-1], 0.05, seed="s")
+    assert len(pick_no_shows(rounds[0].emails, 0.05, seed="s")) == 2
+
+
+def test_only_rounds_that_have_ended_are_simulated():
+    keys = ["2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01"]
+    assert simulation_rounds(keys, 2) == ["2026-10-01", "2026-11-01"]
+    with pytest.raises(ValueError, match="between 1 and 3 rounds"):
+        simulation_rounds(keys, 4)
+
+
+def test_three_rounds_through_the_pipeline_are_tabled_charted_and_record_no_shows(tmp_path):
+    out, workdir, before = tmp_path / "out", tmp_path / "work", os.environ.get("VC_DUCKDB_PATH")
+    argv = ["--members", "40", "--rounds", "3", "--out", str(out), "--workdir", str(workdir)]
+    assert simulate.main(argv) == 0
+    assert os.environ.get("VC_DUCKDB_PATH") == before  # the settings are restored
+    records = json.loads((out / "simulation.json").read_text())
+    assert [r["members"] for r in records] == [40, 36, 32]  # 32 of 40 back + 4 new; 29 of 36 + 3
+    assert all(r["members"] == r["returning"] + r["joined"] for r in records)
+    assert all(r["repeat_pairs"] == 0 and r["no_shows"] == 2 and r["seconds"] > 0 for r in records)
+    assert (out / "simulation.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    with duckdb.connect(str(workdir / "vc.duckdb"), read_only=True) as connection:
+        for record in records:
+            recorded = {m for (m,) in connection.execute(
+                "SELECT member_id FROM vc.vc.final_pairing WHERE round = ? AND source = 'no_show'",
+                [dt.date.fromisoformat(record["round"])]).fetchall()}
+            controls = yaml.safe_load((workdir / "controls" / f"{record['round']}.yaml").read_text())
+            assert recorded == {member_id(e, simulate.SIMULATION_KEY) for e in controls["no_shows"]}
