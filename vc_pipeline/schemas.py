@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing.pandas import Series
 
+from vc_pipeline.pairing.rule_order import SETBACKS
 from vc_pipeline.profile.geography import REGIONS
 from vc_pipeline.survey.form import KEEP_REGISTERED, ROLES
 
@@ -134,7 +135,7 @@ class IlpPairing(MemberRows):
     """ilp_pairing: one row per member: its group, partner(s), score and why, and its backups."""
 
     group_id: Series[int] = pa.Field(ge=0)
-    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye"])
+    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye", "unpaired"])
     partner_id: Series[str] = pa.Field(nullable=True)
     score: Series[float] = pa.Field(nullable=True)
     fit_preference: Series[float] = pa.Field(ge=0, le=1, nullable=True)
@@ -145,13 +146,14 @@ class IlpPairing(MemberRows):
     fit_preference_met: Series[float] = pa.Field(ge=0, le=1, nullable=True)
     low_quality: Series[bool]
     violations: Series[str]
+    setback: Series[str] = pa.Field(nullable=True, isin=list(SETBACKS))
     backup_1: Series[str] = pa.Field(nullable=True)
     backup_2: Series[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check(name="group size matches kind")
     def _group_sizes(cls, table: pd.DataFrame) -> Series[bool]:
         size = table.groupby("group_id")["member_id"].transform("size")
-        expected = table["kind"].map({"pair": 2, "triad": 3, "bye": 1})
+        expected = table["kind"].map({"pair": 2, "triad": 3, "bye": 1, "unpaired": 1})
         return size == expected
 
 
@@ -159,7 +161,7 @@ class FinalPairing(MemberRows):
     """final_pairing: who really met: the planned pairing with no-shows removed and their buddies re-paired."""
 
     group_id: Series[int] = pa.Field(ge=0)
-    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye", "no_show"])
+    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye", "unpaired", "no_show"])
     partner_id: Series[str] = pa.Field(nullable=True)
     source: Series[str] = pa.Field(isin=["planned", "backup", "rematch", "no_show", "unpaired"])
 

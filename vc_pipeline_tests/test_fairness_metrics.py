@@ -39,9 +39,9 @@ def _members() -> pd.DataFrame:
     })
 
 
-def _row(member, group, kind, partner, score, backups=(None, None), violations=""):
+def _row(member, group, kind, partner, score, backups=(None, None), violations="", setback=None):
     return {"member_id": member, "group_id": group, "kind": kind, "partner_id": partner, "score": score,
-            "violations": violations, "backup_1": backups[0], "backup_2": backups[1]}
+            "violations": violations, "setback": setback, "backup_1": backups[0], "backup_2": backups[1]}
 
 
 def _pairing() -> pd.DataFrame:
@@ -49,9 +49,9 @@ def _pairing() -> pd.DataFrame:
     met = "m4 + m5: met in an earlier round"
     return pd.DataFrame([
         _row("m0", 0, "pair", "m1", .8, ("m3", None)), _row("m1", 0, "pair", "m0", .8, ("m2", None)),
-        _row("m2", 1, "pair", "m3", .4, ("m5", None)), _row("m3", 1, "pair", "m2", .4, ("m0", "m1")),
+        _row("m2", 1, "pair", "m3", .4, ("m5", None), setback="similar_role_family"), _row("m3", 1, "pair", "m2", .4, ("m0", "m1")),
         _row("m4", 2, "pair", "m5", .6, violations=met), _row("m5", 2, "pair", "m4", .6, ("m6", None), violations=met),
-        _row("m6", 3, "bye", None, np.nan, ("m1", None)),
+        _row("m6", 3, "bye", None, np.nan, ("m1", None), setback="bye"),
     ])
 
 
@@ -63,7 +63,8 @@ def _facts(**changes) -> RoundFacts:
     wish_fit[6, 1] = 0.95  # m6 would love m1, but has the bye: unmet
     final = pd.DataFrame({"member_id": IDS, "source": ["planned"] * 4 + ["backup", "backup", "planned"]})
     facts = dict(pairing=_pairing(), members=_members(), scores=_scores(), wish_fit=wish_fit,
-                 met_before={frozenset(("m4", "m5")), frozenset(("m0", "m6"))}, final=final)
+                 met_before={frozenset(("m4", "m5")), frozenset(("m0", "m6"))}, final=final,
+                 worse_off_before={"m6", "m0"})
     return RoundFacts(**{**facts, **changes})
 
 
@@ -73,11 +74,16 @@ def metrics() -> dict[str, float]:
 
 
 EXPECTED = {
-    "members": 7, "pairs": 3, "triads": 0, "byes": 1,
+    "members": 7, "pairs": 3, "triads": 0, "byes": 1, "unpaired": 0,
     # group scores .4, .6, .8: linear quantiles at positions 0.2, 0.5 and 1 of 0..2
     "score_median": .6, "score_p10": .44, "score_p25": .5, "score_min": .4,
-    # m0 (ML Engineer) met m1 (ML Engineer); m2 (Data Scientist) met m3 (ML Engineer)
-    "similar_role_requested": 2, "similar_role_unmet": 1, "similar_role_satisfied_share": .5,
+    # m0 (ML Engineer) met m1 (ML Engineer); m2 (Data Scientist) met m3 (ML Engineer, the same family)
+    "similar_role_requested": 2, "similar_role_exact": 1, "similar_role_family": 1, "similar_role_unmet": 0,
+    "similar_role_satisfied_share": .5,
+    # setbacks m2 (family) and m6 (bye), buddies missing for m4 and m5; m6 and m0 were worse off last round
+    "worse_off": 4, "worse_off_twice": 1,
+    # m2 (Data Scientist, asked) has one other Data Scientist, m5; m0 (asked) has m1 and m3
+    "fresh_partners_min": 1, "fresh_same_role_min": 1,
     # m0 .5 and m3 .9 met; m2 .2 unmet; m6 (.95 for m1) is on a bye: neither met nor unmet
     "wishes_stated": 4, "wish_satisfied_share": 2 / 3,
     # two-best lists: m1 appears in 6 of 14 entries; the decile (1 member) is m1, met once of 6 matches

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vc_pipeline.pairing import SolverFailed, solve_pairing
+from vc_pipeline.pairing.solver import Level
 
 
 @st.composite
@@ -103,9 +104,12 @@ def test_triad_mode_puts_the_best_triad_together(graph):
 @given(graphs(max_members=9))
 def test_discouraged_pairs_are_used_as_few_times_as_possible(graph):
     scores, discouraged = graph
-    result = solve_pairing(scores, discouraged=discouraged)
+    mask = np.zeros(scores.shape, dtype=bool)
+    for i, j in discouraged:
+        mask[i, j] = mask[j, i] = True
+    result = solve_pairing(scores, levels=[Level("discouraged", mask)])
     violations, negative_total = brute_force(scores, set(), "bye", frozenset(discouraged))
-    assert len(result.violations) == violations
+    assert result.broken["discouraged"] == violations
     assert result.total == pytest.approx(-negative_total, abs=1e-9)
     assert not result.left_out
 
@@ -155,10 +159,11 @@ def test_bye_goes_only_to_allowed_members():
 
 def test_low_quality_pairs_only_when_nothing_else_works():
     scores = np.array([[0, .9, .1, .1], [.9, 0, .1, .1], [.1, .1, 0, .2], [.1, .1, .2, 0]])
-    result = solve_pairing(scores, min_quality=0.3)
-    assert result.low_quality == [(2, 3)]  # the only way to pair 2 and 3
-    result = solve_pairing(scores, min_quality=0.3, forbidden={(2, 3)})
-    assert sorted(result.low_quality) == [(0, 2), (1, 3)] or sorted(result.low_quality) == [(0, 3), (1, 2)]
+    low = [Level("low_quality", scores < 0.3)]
+    result = solve_pairing(scores, levels=low)
+    assert sorted(result.groups) == [(0, 1), (2, 3)] and result.broken["low_quality"] == 1  # 2 + 3 must meet
+    result = solve_pairing(scores, levels=low, forbidden={(2, 3)})
+    assert result.broken["low_quality"] == 2 and (0, 1) not in result.groups
 
 
 def test_a_time_limit_fails_with_the_status_named_and_reads_nothing():

@@ -106,6 +106,9 @@ def group_intro(group: pd.DataFrame) -> str:
         return (f"## Group {group_id} · bye\n\n{names[0]}, this round had an odd number of sign-ups, so you "
                 "have no partner this time. The bye rotates, so it should not be you again soon, and an "
                 "organizer will reach out if a pair falls through.\n")
+    if kind == "unpaired":
+        return (f"## Group {group_id} · unpaired\n\n{names[0]} sits out this round: the organizers' rules "
+                "leave no partner for them. An organizer will reach out personally.\n")
     both = "both" if len(group) == 2 else "all"
     skills = shared_skills(list(group["skills"]))[:MAX_SKILLS_NAMED]
     lines = [f"We paired you because {_and(why_paired(group))}."]
@@ -120,7 +123,9 @@ def intros_markdown(people: pd.DataFrame, round_date: dt.date) -> str:
     group_id, kind, name, role, skills, has_wish, wants_similar_role, fit_*), by group id."""
     groups = [group for _, group in people.groupby("group_id", sort=True)]
     kinds = pd.Series([g["kind"].iloc[0] for g in groups], dtype=object).value_counts()
-    counts = ", ".join(_count(int(kinds.get(kind, 0)), kind) for kind in ("pair", "triad", "bye"))
+    counts = ", ".join(_count(int(kinds.get(kind, 0)), "unpaired member" if kind == "unpaired" else kind)
+                       for kind in ("pair", "triad", "bye", "unpaired")
+                       if kind != "unpaired" or kinds.get(kind, 0))
     header = (f"# Virtual Coffee intros, round {round_date:%Y-%m-%d}\n\n{counts}. Send each section's text "
               "to the people it names.\n")
     return "\n".join([header, *(group_intro(group) for group in groups)])

@@ -5,8 +5,8 @@ import itertools
 
 import duckdb
 
-from vc_pipeline.pairing.round_pairing import RoundHistory
-from vc_pipeline.store.tables import qualified, table_exists
+from vc_pipeline.pairing.rule_order import RoundHistory
+from vc_pipeline.store.tables import qualified, stored_types, table_exists
 
 
 def _earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: dt.date, last: int | None) -> list[dt.date]:
@@ -26,18 +26,52 @@ def _who_met(connection: duckdb.DuckDBPyConnection) -> str:
     return f"{final} UNION ALL {planned} WHERE round NOT IN (SELECT DISTINCT round FROM ({final}))"
 
 
-def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date, lookback: int | None = None) -> set[frozenset[str]]:
+def pair_ages(connection: duckdb.DuckDBPyConnection, round_date: dt.date,
+              lookback: int | None = None) -> dict[frozenset[str], int]:
     """Every pair of member ids that shared a group (pair or triad) in the `lookback` rounds before
-    `round_date` (all earlier rounds when None)."""
+    `round_date` (all earlier rounds when None), with how many rounds ago they last met (1 = the
+    previous round with a pairing)."""
     if not table_exists(connection, "ilp_pairing"):
-        return set()
+        return {}
     rounds = _earlier_rounds(connection, round_date, lookback)
     if not rounds:
-        return set()
+        return {}
+    ago = {day: k + 1 for k, day in enumerate(rounds)}
     groups = connection.execute(
-        f"SELECT list(member_id) FROM ({_who_met(connection)}) WHERE round IN (SELECT unnest(?::DATE[])) "
+        f"SELECT round, list(member_id) FROM ({_who_met(connection)}) WHERE round IN (SELECT unnest(?::DATE[])) "
         "AND kind IN ('pair', 'triad') GROUP BY round, group_id", [rounds]).fetchall()
-    return {frozenset(pair) for (members,) in groups for pair in itertools.combinations(members, 2)}
+    ages: dict[frozenset[str], int] = {}
+    for day, members in groups:
+        for pair in itertools.combinations(members, 2):
+            key = frozenset(pair)
+            ages[key] = min(ages.get(key, ago[day]), ago[day])
+    return ages
+
+
+def earlier_pairs(connection: duckdb.DuckDBPyConnection, round_date: dt.date, lookback: int | None = None) -> set[frozenset[str]]:
+    """Every pair of member ids that shared a group in the `lookback` rounds before `round_date`."""
+    return set(pair_ages(connection, round_date, lookback))
+
+
+def worse_off_members(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> set[str]:
+    """Members worse off in the last round before `round_date` that has a pairing: a setback in
+    ilp_pairing (bye, unpaired, similar-role request unmet or only by family, a weak pair) or a
+    buddy who did not show (final_pairing: met a backup, were re-paired, or left unpaired)."""
+    if not table_exists(connection, "ilp_pairing"):
+        return set()
+    last = _earlier_rounds(connection, round_date, 1)
+    if not last:
+        return set()
+    worse = set()
+    if "setback" in stored_types(connection, "ilp_pairing"):
+        worse |= {m for (m,) in connection.execute(
+            f"SELECT member_id FROM {qualified(connection, 'ilp_pairing')} WHERE round = ? AND setback IS NOT NULL",
+            last).fetchall()}
+    if table_exists(connection, "final_pairing"):
+        worse |= {m for (m,) in connection.execute(
+            f"SELECT member_id FROM {qualified(connection, 'final_pairing')} WHERE round = ? "
+            "AND source IN ('backup', 'rematch', 'unpaired')", last).fetchall()}
+    return worse
 
 
 def recent_byes(connection: duckdb.DuckDBPyConnection, round_date: dt.date, rounds: int) -> set[str]:
@@ -49,7 +83,7 @@ def recent_byes(connection: duckdb.DuckDBPyConnection, round_date: dt.date, roun
         return set()
     return {m for (m,) in connection.execute(
         f"SELECT member_id FROM ({_who_met(connection)}) "
-        "WHERE round IN (SELECT unnest(?::DATE[])) AND kind = 'bye'", [recent]).fetchall()}
+        "WHERE round IN (SELECT unnest(?::DATE[])) AND kind IN ('bye', 'unpaired')", [recent]).fetchall()}
 
 
 def unpaired_earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> list[dt.date]:
@@ -66,4 +100,5 @@ def unpaired_earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: d
 def round_history(connection: duckdb.DuckDBPyConnection, round_date: dt.date, *, lookback: int | None,
                   bye_rounds: int) -> RoundHistory:
     """The history a round is paired against."""
-    return RoundHistory(earlier_pairs(connection, round_date, lookback), recent_byes(connection, round_date, bye_rounds))
+    return RoundHistory(pair_ages(connection, round_date, lookback), recent_byes(connection, round_date, bye_rounds),
+                        worse_off_members(connection, round_date))

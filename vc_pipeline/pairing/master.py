@@ -7,9 +7,27 @@ HiGHS is the solver: on 2,000 members with 12 candidates each it proved the inte
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 class SolverFailed(RuntimeError):
     """The solver did not prove an optimum (time limit, error); no solution values were read."""
+
+
+@dataclass
+class Budget:
+    """A rule of the order already settled at its best: the chosen groups may cost it at most
+    `bound` (a pair costs pairs[i, j], a triad the sum of its three pairs, a bye byes[i])."""
+
+    pairs: np.ndarray
+    byes: np.ndarray
+    bound: float
+
+    def pair_cost(self, i: int, j: int) -> float:
+        return float(self.pairs[i, j])
+
+    def triad_cost(self, i: int, j: int, k: int) -> float:
+        return float(self.pairs[i, j] + self.pairs[i, k] + self.pairs[j, k])
 
 
 @dataclass
@@ -25,6 +43,7 @@ class Columns:
     bye_values: list[float]
     # odd member sets S: at most (|S| - 1) / 2 groups lie wholly inside S (blossom inequalities)
     odd_sets: list[tuple[int, ...]] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +95,7 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
     for i, xs in enumerate(covering):
         problem += pulp.lpSum(xs) == 1, f"m{i}"
     _add_odd_sets(problem, pulp, columns, pair, triad)
+    _add_budgets(problem, pulp, columns, pair, triad, bye)
     counted = bye if count_kind == "bye" else triad
     if count_kind == "triad":
         # at most one triad: when no three members may meet, the odd one is left out instead
@@ -88,6 +108,14 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
     chosen = (lambda xs, keys: [k for k, x in zip(keys, xs) if (x.value() or 0) > 0.5])
     return MasterSolution(objective, chosen(pair, columns.pairs), chosen(triad, columns.triads),
                           chosen(bye, columns.bye_members), chosen(slack, range(n)), status=status)
+
+
+def _add_budgets(problem, pulp, columns: Columns, pair, triad, bye) -> None:
+    for k, budget in enumerate(columns.budgets):
+        terms = [(budget.pair_cost(*p), x) for p, x in zip(columns.pairs, pair)]
+        terms += [(budget.triad_cost(*t), x) for t, x in zip(columns.triads, triad)]
+        terms += [(float(budget.byes[i]), x) for i, x in zip(columns.bye_members, bye)]
+        problem += pulp.lpSum(c * x for c, x in terms if c) <= budget.bound, f"r{k}"
 
 
 def _add_odd_sets(problem, pulp, columns: Columns, pair, triad) -> None:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vc_pipeline.pairing.master import SolverFailed
+from vc_pipeline.pairing.master import Budget, SolverFailed
 
 
 @dataclass
 class Relaxed:
     """One LP solve: its objective, the level of every pair column in use, whether every column
-    is at 0 or 1, and the duals (member rows, count row, odd-set rows), sign-corrected."""
+    is at 0 or 1, and the duals (member rows, count row, budget rows, odd-set rows), sign-corrected."""
 
     objective: float
     pair_levels: dict[tuple[int, int], float]
@@ -23,13 +23,16 @@ class Relaxed:
     member_duals: np.ndarray
     count_dual: float
     odd_set_duals: list[float]
+    budget_duals: list[float]
 
 
 class RoundRelaxation:
-    """Rows: one per member (covered exactly once), the odd-round count, one per odd set.
+    """Rows: one per member (covered exactly once), the odd-round count, one per budget (a rule
+    settled earlier), one per odd set.
     Columns: one slack per member (left out), the byes, then pairs and triads as they are added."""
 
-    def __init__(self, n: int, *, left_out_value: float, bye_members: list[int], count: int, count_kind: str):
+    def __init__(self, n: int, *, left_out_value: float, bye_members: list[int], bye_values: np.ndarray,
+                 count: int, count_kind: str, budgets: list[Budget]):
         import highspy  # a solver: imported when used, so loading the definitions stays light
 
         self.hs = highspy
@@ -40,33 +43,46 @@ class RoundRelaxation:
         inf = highspy.kHighsInf
         count_bounds = ((count, count) if count_kind == "bye" and count else (-inf, count) if count_kind == "triad"
                         else (-inf, inf))
-        lower = np.concatenate([np.ones(n), [count_bounds[0]]])
-        upper = np.concatenate([np.ones(n), [count_bounds[1]]])
-        self.highs.addRows(n + 1, lower, upper, 0, np.zeros(n + 1, dtype=np.int32), np.empty(0, np.int32), np.empty(0))
+        self.budgets = list(budgets)
+        rows = n + 1 + len(self.budgets)
+        lower = np.concatenate([np.ones(n), [count_bounds[0]], np.full(len(self.budgets), -inf)])
+        upper = np.concatenate([np.ones(n), [count_bounds[1]], [b.bound for b in self.budgets]])
+        self.highs.addRows(rows, lower, upper, 0, np.zeros(rows, dtype=np.int32), np.empty(0, np.int32), np.empty(0))
+        self.first_odd_row = rows
         self._add_columns(np.full(n, left_out_value), [[i] for i in range(n)])
-        self._add_columns(np.zeros(len(bye_members)), [[i, n] for i in bye_members])
+        self._add_columns(np.asarray(bye_values, dtype=float),
+                          [[i, n, *self._budget_rows([b.byes[i] for b in self.budgets])] for i in bye_members])
         self.columns = n + len(bye_members)
         self.pair_column: dict[tuple[int, int], int] = {}
         self.triad_column: dict[tuple[int, int, int], int] = {}
         self.odd_sets: list[tuple[int, ...]] = []
         self.sets_of: dict[int, set[int]] = {}
 
-    def _add_columns(self, costs: np.ndarray, rows: list[list[int]]) -> None:
+    def _add_columns(self, costs: np.ndarray, rows: list[list]) -> None:
+        """Columns worth `costs`; each column's rows are row indices (coefficient 1) or
+        (row, coefficient) tuples."""
+        entries = [[r if isinstance(r, tuple) else (r, 1.0) for r in rs] for rs in rows]
         starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32) if rows else np.zeros(0, np.int32)
-        indices = np.array([r for rs in rows for r in rs], dtype=np.int32)
+        indices = np.array([r for es in entries for r, _ in es], dtype=np.int32)
+        coefficients = np.array([c for es in entries for _, c in es], dtype=float)
         self.highs.addCols(len(rows), np.asarray(costs, dtype=float), np.zeros(len(rows)),
-                           np.full(len(rows), self.hs.kHighsInf), len(indices), starts, indices, np.ones(len(indices)))
+                           np.full(len(rows), self.hs.kHighsInf), len(indices), starts, indices, coefficients)
+
+    def _budget_rows(self, costs: list[float]) -> list[tuple[int, float]]:
+        return [(self.n + 1 + k, float(c)) for k, c in enumerate(costs) if c]
 
     def _odd_rows(self, members: tuple[int, ...]) -> list[int]:
         common = set.intersection(*(self.sets_of.get(m, set()) for m in members))
-        return [self.n + 1 + k for k in sorted(common)]
+        return [self.first_odd_row + k for k in sorted(common)]
 
     def add_pairs(self, pairs: list[tuple[int, int]], values: np.ndarray) -> None:
         """Add pair columns (i < j) worth values[i, j]."""
         pairs = [p for p in pairs if p not in self.pair_column]
         if not pairs:
             return
-        self._add_columns(np.array([values[p] for p in pairs]), [[i, j, *self._odd_rows((i, j))] for i, j in pairs])
+        self._add_columns(np.array([values[p] for p in pairs]),
+                          [[i, j, *self._budget_rows([b.pair_cost(i, j) for b in self.budgets]), *self._odd_rows((i, j))]
+                           for i, j in pairs])
         for p in pairs:
             self.pair_column[p] = self.columns
             self.columns += 1
@@ -76,7 +92,9 @@ class RoundRelaxation:
         fresh = [(t, w) for t, w in zip(triads, worth) if t not in self.triad_column]
         if not fresh:
             return
-        self._add_columns(np.array([w for _, w in fresh]), [[*t, self.n, *self._odd_rows(t)] for t, _ in fresh])
+        self._add_columns(np.array([w for _, w in fresh]),
+                          [[*t, self.n, *self._budget_rows([b.triad_cost(*t) for b in self.budgets]), *self._odd_rows(t)]
+                           for t, _ in fresh])
         for t, _ in fresh:
             self.triad_column[t] = self.columns
             self.columns += 1
@@ -105,14 +123,16 @@ class RoundRelaxation:
         levels = np.asarray(solution.col_value)
         duals = np.asarray(solution.row_dual)
         objective = float(self.highs.getInfo().objective_function_value)
-        bounds = np.concatenate([np.ones(self.n), [self.count], [(len(s) - 1) // 2 for s in self.odd_sets]])
+        bounds = np.concatenate([np.ones(self.n), [self.count], [b.bound for b in self.budgets],
+                                 [(len(s) - 1) // 2 for s in self.odd_sets]])
         sign = self._dual_sign(duals, bounds, objective)
         return Relaxed(
             objective=objective,
             pair_levels={p: float(levels[c]) for p, c in self.pair_column.items() if levels[c] > 1e-9},
             integral=bool(np.all(np.minimum(levels, np.abs(1 - levels)) < 1e-6)),
             member_duals=sign * duals[:self.n], count_dual=float(sign * duals[self.n]),
-            odd_set_duals=list(sign * duals[self.n + 1:]),
+            odd_set_duals=list(sign * duals[self.first_odd_row:]),
+            budget_duals=list(sign * duals[self.n + 1:self.first_odd_row]),
         )
 
     @staticmethod

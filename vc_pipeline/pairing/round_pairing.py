@@ -1,7 +1,7 @@
 """ilp_pairing: a round's members paired under its hard rules, with fairness levers and backups."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -9,13 +9,18 @@ import pandas as pd
 from vc_pipeline.pairing.backups import choose_backups
 from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules, pin_mask
 from vc_pipeline.pairing.levers import adjusted_scores
+from vc_pipeline.pairing.rule_order import RoundHistory, fresh_partners, member_setbacks, rule_levels
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.pairing.solver import Pairing, solve_pairing
 from vc_pipeline.scoring.pair_scores import COMPONENTS
 
 FIT_COLUMNS = [f"fit_{c}" for c in COMPONENTS]
 PAIRING_COLUMNS = ["round", "member_id", "group_id", "kind", "partner_id", "score", *FIT_COLUMNS,
-                   "low_quality", "violations", "backup_1", "backup_2"]
+                   "low_quality", "violations", "setback", "backup_1", "backup_2"]
+# a requester with fewer fresh partners of their role than this is named: the crunch is coming
+FEW_FRESH_PARTNERS = 3
+
+__all__ = ["PAIRING_COLUMNS", "RoundHistory", "RoundInfeasible", "RoundPairing", "pair_round", "solve_round"]
 
 
 class RoundInfeasible(ValueError):
@@ -23,22 +28,19 @@ class RoundInfeasible(ValueError):
 
 
 @dataclass
-class RoundHistory:
-    """What earlier rounds left behind: pairs that met, and members who recently had a bye."""
-
-    met_before: set[frozenset[str]] = field(default_factory=set)
-    recent_byes: set[str] = field(default_factory=set)
-
-
-@dataclass
 class RoundPairing:
-    """The pairing table (one row per member), the solver's result, and what to report."""
+    """The pairing table (one row per member), the solver's result, and what to report:
+    `violations` (rules broken, in words), `low_quality` (weak pairs), `unpaired` (members the
+    organizers' rules left without a partner, with the reason), `thin_fresh_partners`
+    (requesters with fewer than FEW_FRESH_PARTNERS fresh partners of their role left)."""
 
     table: pd.DataFrame
     pairing: Pairing
     violations: list[str]
     low_quality: list[str]
     summary: dict
+    unpaired: list[str]
+    thin_fresh_partners: list[str]
 
 
 def score_array(member_ids: list[str], score_table: pd.DataFrame) -> np.ndarray:
@@ -54,7 +56,7 @@ def score_array(member_ids: list[str], score_table: pd.DataFrame) -> np.ndarray:
     return scores
 
 
-def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRules) -> str:
+def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRules, strict: bool) -> str:
     lines = []
     for i in stranded:
         row = members.iloc[i]
@@ -64,37 +66,37 @@ def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRul
         met = int(rules.met_before[i].sum())
         lines.append(f"  member {row['member_id']}: {asked}; met {met} of this round's members before; "
                      f"blocked with {int(rules.blocked[i].sum())}")
-    return ("the hard constraints (no repeat pair, similar role when asked, organizer blocks) leave "
+    rules_named = "no repeat pair, similar role when asked, organizer blocks" if strict else "organizer blocks and pins"
+    return (f"the hard constraints ({rules_named}) leave "
             f"{len(stranded)} member(s) without an allowed partner (an odd round allows one bye):\n" + "\n".join(lines))
 
 
 def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: RoundHistory,
-           settings: PairingSettings, pinned: list[tuple[int, int]] = ()) -> Pairing:
+           settings: PairingSettings, pins: np.ndarray, pinned: list[tuple[int, int]],
+           low: np.ndarray | None) -> Pairing:
     stages = members["career_stage"].to_numpy()
     scores = adjusted_scores(raw, stages, damping=settings.popularity_damping,
                              per_member=settings.popularity_candidates, bonus=settings.cross_stage_bonus)
-    low = raw < settings.min_pair_quality if settings.min_pair_quality is not None else None
-    bye_allowed = ~members["member_id"].isin(history.recent_byes).to_numpy()
+    bye_allowed = np.ones(len(raw), dtype=bool)
     bye_allowed[[i for pair in pinned for i in pair]] = False
-    # a bye would leave a similar-role request unmet: such members sit out only when nobody else can
-    asked = members["wants_similar_role"].to_numpy(bool)
-    if (bye_allowed & ~asked).any():
-        bye_allowed &= ~asked
-    pins = pin_mask(len(raw), list(pinned))
     strict = settings.on_infeasible == "fail"
-    pairing = solve_pairing(scores, forbidden=(rules.any | pins) if strict else pins,
-                            discouraged=() if strict else rules.any & ~pins,
-                            odd=settings.odd, low_quality=low, bye_allowed=bye_allowed,
+    # organizer blocks and pins are absolute; in strict mode every hard rule is
+    forbidden = rules.blocked | pins | (rules.met_before | rules.role_mismatch if strict else False)
+    for i, j in pinned:  # a pin overrides every rule but a block
+        forbidden[i, j] = forbidden[j, i] = rules.blocked[i, j]
+    levels = rule_levels(members, rules, history, low, strict=strict, priority=settings.worse_off_priority)
+    pairing = solve_pairing(scores, forbidden=forbidden, levels=levels, odd=settings.odd, bye_allowed=bye_allowed,
                             time_limit=settings.time_limit_seconds)
-    if pairing.left_out:
-        raise RoundInfeasible(_explain_stranded(members, pairing.left_out, rules))
+    if pairing.left_out and strict:
+        raise RoundInfeasible(_explain_stranded(members, pairing.left_out, rules, strict))
     return pairing
 
 
-def _group_rows(ids: list[str], pairing: Pairing, raw: np.ndarray, backups, notes: dict) -> pd.DataFrame:
+def _group_rows(ids: list[str], pairing: Pairing, raw: np.ndarray, backups, notes: dict,
+                setbacks: list[str | None]) -> pd.DataFrame:
     rows = []
     for group_id, group in enumerate(pairing.groups):
-        kind = {1: "bye", 2: "pair", 3: "triad"}[len(group)]
+        kind = "unpaired" if group[0] in pairing.left_out else {1: "bye", 2: "pair", 3: "triad"}[len(group)]
         pair_scores = [raw[i, j] for x, i in enumerate(group) for j in group[x + 1:]]
         for i in group:
             rows.append({
@@ -103,6 +105,7 @@ def _group_rows(ids: list[str], pairing: Pairing, raw: np.ndarray, backups, note
                 "score": float(np.mean(pair_scores)) if pair_scores else np.nan,
                 "low_quality": notes["low"].get(group_id, False),
                 "violations": notes["violations"].get(group_id, ""),
+                "setback": setbacks[i],
                 "backup_1": ids[backups[i][0]] if backups[i][0] is not None else None,
                 "backup_2": ids[backups[i][1]] if backups[i][1] is not None else None,
             })
@@ -139,45 +142,90 @@ def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundH
     return result
 
 
+def _violations(members: pd.DataFrame, rules: HardRules, pairing: Pairing) -> list[tuple[int, int, str]]:
+    """Every pair of the pairing that breaks a rule, with the words that name it."""
+    used = [(i, j) for g in pairing.groups for x, i in enumerate(g) for j in g[x + 1:]]
+    broken = rules.met_before | rules.role_mismatch | rules.blocked
+    return [(i, j, describe_violation(members, rules, i, j)) for i, j in used if broken[i, j]]
+
+
+def _unpaired_reason(members: pd.DataFrame, i: int, rules: HardRules, pins: np.ndarray) -> str:
+    kept_away = int((rules.blocked[i] | pins[i]).sum())
+    who = members.iloc[i]["member_id"]
+    if not kept_away:
+        return (f"{who} sits out: members the organizers' blocks left without a partner make the rest of the "
+                "round an odd number, and nobody else could take their place")
+    return (f"{who} sits out: the organizers' blocks and pins keep them from {kept_away} of the round's "
+            f"{len(members) - 1} other members, and no pairing of everyone else leaves a partner")
+
+
 def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | None = None,
                 settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = (),
                 pinned: Iterable[frozenset[str]] = ()) -> RoundPairing:
     """Solve the round: `members` (normalized_members rows, sorted by member_id), `raw` (their N×N
-    pair scores in that order), `history` (earlier pairs and recent byes), `blocked` and `pinned`
-    (pairs the organizers forbid / require; pins of people not in the round are ignored).
+    pair scores in that order), `history` (earlier pairs, recent byes, last round's worse-off),
+    `blocked` and `pinned` (pairs the organizers forbid / require; pins of people not in the round
+    are ignored).
 
-    Returns one row per member: its group, partner(s), score, ranked backups, and any hard rule its
-    group had to break (the `fit_*` columns are added by add_fits). Raises RoundInfeasible when
-    settings.on_infeasible == "fail" and the rules cannot all hold."""
+    Returns one row per member: its group, partner(s), score, ranked backups, any hard rule its
+    group had to break and its setback (the `fit_*` columns are added by add_fits). A member the
+    organizers' blocks leave without a partner sits out as `unpaired`. Raises RoundInfeasible
+    when settings.on_infeasible == "fail" and the rules cannot all hold."""
     history, settings = history or RoundHistory(), settings or PairingSettings()
     ids = list(members["member_id"])
     rules = hard_rules(members, history.met_before, blocked)
     index = {m: i for i, m in enumerate(ids)}
-    pins = [tuple(sorted(index[m] for m in pair)) for pair in pinned if all(m in index for m in pair)]
-    if len({i for pair in pins for i in pair}) < 2 * len(pins):
+    pinned = [tuple(sorted(index[m] for m in pair)) for pair in pinned if all(m in index for m in pair)]
+    if len({i for pair in pinned for i in pair}) < 2 * len(pinned):
         raise RoundInfeasible("a member is pinned to two different people; each member can have one pin")
-    pairing = _solve(members, raw, rules, history, settings, pins)
-    violations = [describe_violation(members, rules, i, j) for i, j in pairing.violations]
-    low = [f"{ids[i]} + {ids[j]}: score {raw[i, j]:.3f} below {settings.min_pair_quality}" for i, j in pairing.low_quality]
+    pins = pin_mask(len(raw), pinned)
+    low = raw < settings.min_pair_quality if settings.min_pair_quality is not None else None
+    pairing = _solve(members, raw, rules, history, settings, pins, pinned, low)
+    broken = _violations(members, rules, pairing)
+    low_pairs = [(i, j) for g in pairing.groups for x, i in enumerate(g) for j in g[x + 1:] if low is not None and low[i, j]]
+    low_text = [f"{ids[i]} + {ids[j]}: score {raw[i, j]:.3f} below {settings.min_pair_quality}" for i, j in low_pairs]
+    unpaired = [_unpaired_reason(members, i, rules, pins) for i in pairing.left_out]
     group_of = {i: g for g, group in enumerate(pairing.groups) for i in group}
     notes = {"violations": {}, "low": {}}
-    for (i, j), text in zip(pairing.violations, violations):
+    for (i, _, text) in broken:
         notes["violations"][group_of[i]] = "; ".join(filter(None, [notes["violations"].get(group_of[i]), text]))
-    for i, _ in pairing.low_quality:
+    for i, text in zip(pairing.left_out, unpaired):
+        notes["violations"][group_of[i]] = text
+    for i, _ in low_pairs:
         notes["low"][group_of[i]] = True
-    backups = (choose_backups(raw, pairing.groups, np.argwhere(np.triu(rules.any, 1)), per_member=settings.backups_per_member,
-                              cap=settings.backup_cap) if settings.backups_per_member else [(None, None)] * len(ids))
+    backups = (choose_backups(raw, pairing.groups, np.argwhere(np.triu(rules.any, 1)),
+                              per_member=settings.backups_per_member, cap=settings.backup_cap)
+               if settings.backups_per_member else [(None, None)] * len(ids))
     backups = [tuple(b) + (None,) * (2 - len(b)) for b in backups]
-    table = _group_rows(ids, pairing, raw, backups, notes)
+    setbacks = member_setbacks(members, pairing.groups, pairing.left_out, low)
+    table = _group_rows(ids, pairing, raw, backups, notes, setbacks)
     table.insert(0, "round", members["round"].iloc[0] if len(members) else None)
+    fresh = fresh_partners(members, rules, rules.blocked | pins)
+    asked = members["wants_similar_role"].to_numpy(bool)
+    thin = [f"{ids[i]} ({members.iloc[i]['role']}): {int(fresh[i])} fresh partner(s) of their role left"
+            for i in np.flatnonzero(asked & (fresh < FEW_FRESH_PARTNERS))]
     summary = {
         "pairs": sum(len(g) == 2 for g in pairing.groups), "triads": sum(len(g) == 3 for g in pairing.groups),
-        "byes": len(pairing.byes), "total_score": pairing.total, "proven_optimal": pairing.proven_optimal,
-        "solver_status": pairing.solver_status, "violations": len(violations), "low_quality_pairs": len(low),
+        "byes": len(pairing.byes), "unpaired": len(pairing.left_out), "total_score": pairing.total,
+        "proven_optimal": pairing.proven_optimal, "solver_status": pairing.solver_status,
+        "violations": len(broken), "low_quality_pairs": len(low_text),
+        **{f"broken_{name}": float(cost) for name, cost in pairing.broken.items()},
         "earlier_pairs_barred": int(np.triu(rules.met_before, 1).sum()),
         "role_mismatches_barred": int(np.triu(rules.role_mismatch, 1).sum()),
         "byes_excluded_by_rotation": int(members["member_id"].isin(history.recent_byes).sum()),
+        "worse_off_last_round": int(members["member_id"].isin(history.worse_off).sum()),
         "members_without_backup": int(table["backup_1"].isna().sum()),
-        "pins": len(pins), "blocks": int(np.triu(rules.blocked, 1).sum()),
+        "pins": len(pinned), "blocks": int(np.triu(rules.blocked, 1).sum()),
+        **fresh_summary(fresh, asked),
     }
-    return RoundPairing(table, pairing, violations, low, summary)
+    return RoundPairing(table, pairing, [t for *_, t in broken], low_text, summary, unpaired, thin)
+
+
+def fresh_summary(fresh: np.ndarray, asked: np.ndarray) -> dict[str, float]:
+    """The distribution of fresh partners left: min, p10 and median over everyone, and the
+    minimum over similar-role requesters (of their role)."""
+    if not len(fresh):
+        return {}
+    return {"fresh_partners_min": float(fresh.min()), "fresh_partners_p10": float(np.quantile(fresh, 0.1)),
+            "fresh_partners_median": float(np.median(fresh)),
+            "fresh_same_role_min": float(fresh[asked].min()) if asked.any() else float("nan")}

@@ -19,6 +19,9 @@ class PairingSettings(BaseModel):
     cross_stage_bonus: float = Field(0.03, ge=0, description="bonus for a pair two or more career stages apart")
     min_pair_quality: float | None = Field(
         0.35, description="pairs scoring below this are used only when nothing else works, and reported")
+    worse_off_priority: bool = Field(
+        True, description="a member worse off last round (bye, unmet similar-role request, weak pair, buddy who "
+                          "did not show) is spared another setback while someone else can take it")
     backups_per_member: int = Field(2, ge=0, le=2, description="ranked backups per member")
     backup_cap: int = Field(3, ge=1, description="most times one member can be someone's backup")
     time_limit_seconds: float = Field(300.0, gt=0, description="solver time limit; hitting it fails the run")

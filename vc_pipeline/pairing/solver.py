@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from vc_pipeline.pairing.master import Columns, MasterSolution, SolverFailed, solve_master
+from vc_pipeline.pairing.master import Budget, Columns, MasterSolution, SolverFailed, solve_master
 from vc_pipeline.pairing.greedy import greedy_pairing
 from vc_pipeline.pairing.relaxation import RoundRelaxation
 from vc_pipeline.pairing.pricing import (Duals, best_candidates, price_pairs, price_triads, triad_value,
@@ -22,7 +22,7 @@ _MAX_CUT_ROUNDS = 200
 _STALLED_CUT_ROUNDS = 10
 _MAX_NEW_COLUMNS_PER_MEMBER = 2
 
-__all__ = ["Pairing", "PairingInfeasible", "SolverFailed", "solve_pairing"]
+__all__ = ["Level", "Pairing", "PairingInfeasible", "SolverFailed", "solve_pairing"]
 
 
 class PairingInfeasible(ValueError):
@@ -34,6 +34,28 @@ class PairingInfeasible(ValueError):
 
 
 @dataclass
+class Level:
+    """One rule in the order of rules, as what it costs: `pairs` N×N (symmetric, >= 0) for a pair
+    meeting, `byes` (N, >= 0) for a member taking the bye; a triad costs its three pairs."""
+
+    name: str
+    pairs: np.ndarray
+    byes: np.ndarray | None = None
+
+    def __post_init__(self):
+        self.pairs = np.asarray(self.pairs, dtype=float)
+        self.byes = np.zeros(len(self.pairs)) if self.byes is None else np.asarray(self.byes, dtype=float)
+
+    def cost(self, groups: Iterable[tuple[int, ...]]) -> float:
+        """What `groups` cost this rule (a member left out costs nothing here)."""
+        total = 0.0
+        for group in groups:
+            total += (sum(self.pairs[p] for p in itertools.combinations(group, 2)) if len(group) > 1
+                      else self.byes[group[0]])
+        return float(total)
+
+
+@dataclass
 class Pairing:
     """The solved round.
 
@@ -41,7 +63,7 @@ class Pairing:
     bye (a 1-tuple), plus a 1-tuple for each member the hard constraints left out.
     total: the sum of the pair scores (a triad counts its three pairs).
     proven_optimal: the total is proven best over the complete graph, not just the candidates.
-    violations / low_quality: the pairs used despite being discouraged / below the minimum quality.
+    broken: each Level's name and what the pairing costs it (the least any pairing can, in order).
     """
 
     groups: list[tuple[int, ...]]
@@ -50,8 +72,7 @@ class Pairing:
     solver_status: str = ""
     byes: list[int] = field(default_factory=list)
     left_out: list[int] = field(default_factory=list)
-    violations: list[tuple[int, int]] = field(default_factory=list)
-    low_quality: list[tuple[int, int]] = field(default_factory=list)
+    broken: dict[str, float] = field(default_factory=dict)
 
 
 def _pair_mask(n: int, pairs) -> np.ndarray:
@@ -70,9 +91,11 @@ class _Problem:
     values: np.ndarray  # objective value of each pair; -inf where the pair may not be used
     odd: OddMode
     bye_members: list[int]
+    bye_values: np.ndarray  # objective value of each member's bye
     left_out_value: float
     candidates: int
     time_limit: float
+    budgets: list[Budget] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -86,12 +109,25 @@ class _Problem:
     def count_kind(self) -> str:
         return "triad" if self.odd == "triad" and self.n >= 3 else "bye"
 
+    @property
+    def byes(self) -> list[int]:
+        return self.bye_members if self.count and self.count_kind == "bye" else []
+
+    def priced_values(self, budget_duals: list[float]) -> np.ndarray:
+        """The pair values less what each pair spends of the settled rules' budgets, at their duals."""
+        values = self.values
+        for budget, dual in zip(self.budgets, budget_duals):
+            if dual > 1e-12:
+                values = values - dual * budget.pairs
+        return values
+
 
 def _columns(problem: _Problem, pairs: set, triads: set, odd_sets: list) -> Columns:
     pairs_sorted, triads_sorted = sorted(pairs), sorted(triads)
-    byes = problem.bye_members if problem.count and problem.count_kind == "bye" else []
+    byes = problem.byes
     return Columns(pairs_sorted, [float(problem.values[p]) for p in pairs_sorted], triads_sorted,
-                   [triad_value(problem.values, *t) for t in triads_sorted], byes, [0.0] * len(byes), odd_sets)
+                   [triad_value(problem.values, *t) for t in triads_sorted], byes,
+                   [float(problem.bye_values[i]) for i in byes], odd_sets, problem.budgets)
 
 
 def _initial_triads(problem: _Problem, pairs: set) -> set:
@@ -121,18 +157,20 @@ def _price(problem: _Problem, lp, odd_sets: list, above: float, pairs: set,
     for i, j in pairs:
         present[i, j] = True
     duals = Duals(lp.member_duals, lp.count_dual, odd_sets, lp.odd_set_duals)
-    new_pairs = price_pairs(problem.values, duals, above, present,
+    values = problem.priced_values(lp.budget_duals)
+    new_pairs = price_pairs(values, duals, above, present,
                             min(_MAX_NEW_COLUMNS, max(1000, _MAX_NEW_COLUMNS_PER_MEMBER * problem.n)))
     new_triads = []
     if problem.count_kind == "triad" and problem.count and problem.n > _FULL_TRIADS_UP_TO:
-        new_triads = price_triads(problem.values, duals, above, triads, _MAX_NEW_COLUMNS)
+        new_triads = price_triads(values, duals, above, triads, _MAX_NEW_COLUMNS)
     return new_pairs, new_triads
 
 
 def _relaxation(problem: _Problem, pairs: set, triads: set) -> RoundRelaxation:
+    byes = problem.byes
     relaxation = RoundRelaxation(problem.n, left_out_value=problem.left_out_value, count=problem.count,
-                                 count_kind=problem.count_kind,
-                                 bye_members=problem.bye_members if problem.count and problem.count_kind == "bye" else [])
+                                 count_kind=problem.count_kind, bye_members=byes,
+                                 bye_values=problem.bye_values[byes], budgets=problem.budgets)
     relaxation.add_pairs(sorted(pairs), problem.values)
     relaxation.add_triads(sorted(triads), [triad_value(problem.values, *t) for t in sorted(triads)])
     return relaxation
@@ -176,61 +214,106 @@ def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
         triads.update(new_triads)
 
 
-def _result(scores: np.ndarray, solution: MasterSolution, proven: bool, tiers: np.ndarray) -> Pairing:
-    groups = sorted([tuple(p) for p in solution.pairs] + [tuple(t) for t in solution.triads]
-                    + [(i,) for i in solution.byes] + [(i,) for i in solution.left_out])
-    used = [p for g in groups for p in itertools.combinations(g, 2)]
-    return Pairing(
-        groups=groups, total=float(sum(scores[p] for p in used)), proven_optimal=proven,
-        solver_status=solution.status, byes=list(solution.byes), left_out=list(solution.left_out),
-        violations=[p for p in used if tiers[p] == 2], low_quality=[p for p in used if tiers[p] == 1],
-    )
+def _placed(solution: MasterSolution) -> list[tuple[int, ...]]:
+    """The groups that meet or take the bye (what the levels cost), without members left out."""
+    return [tuple(p) for p in solution.pairs] + [tuple(t) for t in solution.triads] + [(i,) for i in solution.byes]
+
+
+def _groups(solution: MasterSolution) -> list[tuple[int, ...]]:
+    return sorted(_placed(solution) + [(i,) for i in solution.left_out])
+
+
+def _left_out_value(values: np.ndarray, bye_values: np.ndarray) -> float:
+    # leaving a member out must cost more than any round's whole objective can gain
+    finite = np.abs(np.concatenate([values[np.isfinite(values)], bye_values[np.isfinite(bye_values)], [0.0]]))
+    return -(len(values) + 1) * (float(finite.max()) + 1.0)
+
+
+def _stage(values: np.ndarray, bye_values: np.ndarray, byes: list[int], budgets: list[Budget], odd: OddMode,
+           candidates: int, time_limit: float) -> tuple[MasterSolution, bool]:
+    problem = _Problem(values, odd, byes, bye_values, _left_out_value(values, bye_values), candidates, time_limit,
+                       budgets)
+    return _generate(problem)
 
 
 def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.ndarray = (), *,
-                  odd: OddMode = "bye", discouraged: Iterable[tuple[int, int]] | np.ndarray = (),
-                  min_quality: float | None = None, low_quality: np.ndarray | None = None,
-                  bye_allowed: np.ndarray | None = None,
+                  odd: OddMode = "bye", levels: Iterable[Level] = (), bye_allowed: np.ndarray | None = None,
                   candidates: int = 6, time_limit: float = 120.0) -> Pairing:
-    """The pairing of N members that maximizes the total pair score, proven optimal.
+    """The pairing of N members that best keeps an order of rules, then maximizes the total pair
+    score; proven optimal over the complete graph.
 
     scores: N×N symmetric array of pair scores. forbidden: index pairs (i, j) (or an N×N bool
-    mask) that may never meet. odd: for an odd N, "bye" leaves one member out, "triad" puts one
-    group of three together (chosen inside the optimization). discouraged: pairs used only when
-    nothing else can pair everyone, as few as possible (graceful hard constraints).
-    min_quality: pairs scoring below it are used only when nothing else can pair everyone
-    (low_quality: the same as an N×N bool mask, when quality is judged on other scores).
+    mask) that may never meet: absolute, a member with no allowed partner is left out.
+    odd: for an odd N, "bye" leaves one member out, "triad" puts one group of three together
+    (chosen inside the optimization). levels: the rules below "nobody left out", highest first;
+    each is kept as well as any pairing can without costing a higher one (lexicographic order).
     bye_allowed: bool mask of members who may take the bye (all when None or none allowed).
     candidates: partners per member in the starting sparse graph (more are added by pricing).
 
-    Order of priority: fewest members left out, then fewest discouraged pairs, then fewest
-    low-quality pairs, then the highest total. Returns a Pairing; raises SolverFailed when the
-    solver cannot prove an optimum (e.g. time limit), never reading a partial solution.
+    Order of priority: fewest members left out, then each level's cost in turn, then the highest
+    total. Returns a Pairing; raises SolverFailed when the solver cannot prove an optimum (e.g.
+    time limit), never reading a partial solution.
+
+    >>> solve_pairing(np.array([[0, 1, 0], [1, 0, 2], [0, 2, 0]])).groups
+    [(0,), (1, 2)]
     """
     scores = np.asarray(scores, dtype=float)
     n = len(scores)
     if odd not in ("bye", "triad"):
         raise ValueError(f"odd='{odd}'; expected 'bye' or 'triad'")
+    levels = list(levels)
     if n == 0:
-        return Pairing([], 0.0, True, "Optimal")
+        return Pairing([], 0.0, True, "Optimal", broken={level.name: 0.0 for level in levels})
     excluded = _pair_mask(n, forbidden) | np.eye(n, dtype=bool)
-    tiers = np.zeros((n, n), dtype=np.int8)
-    if min_quality is not None:
-        tiers[scores < min_quality] = 1
-    if low_quality is not None:
-        tiers[low_quality | low_quality.T] = 1
-    tiers[_pair_mask(n, discouraged)] = 2
     byes = [i for i in range(n) if bye_allowed is None or bye_allowed[i]] or list(range(n))
-    finite = scores[~excluded]
-    span = float(finite.max() - finite.min()) + 1.0 if finite.size else 1.0
-    # each priority level outweighs everything below it over a whole round
-    weight = [0.0, span * (n // 2 + 1)]
-    weight += [weight[1] * (n // 2 + 2), weight[1] * (n // 2 + 2) ** 2]
-    clean = np.where(excluded | (tiers > 0), -np.inf, scores)
-    problem = _Problem(clean, odd, byes, -weight[2], candidates, time_limit)
-    solution, proven = _generate(problem)
-    if solution.left_out and (tiers[~excluded] > 0).any():
-        graded = np.where(excluded, -np.inf, scores - np.choose(tiers, weight[:3]))
-        problem = _Problem(graded, odd, byes, -weight[3], candidates, time_limit)
-        solution, proven = _generate(problem)
-    return _result(scores, solution, proven, tiers)
+    costly = np.zeros((n, n), dtype=bool)
+    costly_bye = np.zeros(n, dtype=bool)
+    for level in levels:
+        costly |= level.pairs > 0
+        costly_bye |= level.byes > 0
+    # most rounds keep every rule: then the score alone decides, in one solve
+    clean_byes = [i for i in byes if not costly_bye[i]]
+    needs_bye = n % 2 == 1 and not (odd == "triad" and n >= 3)
+    if clean_byes or not needs_bye:
+        solution, proven = _stage(np.where(excluded | costly, -np.inf, scores), np.zeros(n), clean_byes, [], odd,
+                                  candidates, time_limit)
+        if not solution.left_out or not levels:
+            return _result(scores, solution, proven, levels)
+    solution, proven = _keep_in_order(scores, excluded, levels, byes, odd, candidates, time_limit)
+    return _result(scores, solution, proven, levels)
+
+
+def _keep_in_order(scores: np.ndarray, excluded: np.ndarray, levels: list[Level], byes: list[int], odd: OddMode,
+                   candidates: int, time_limit: float) -> tuple[MasterSolution, bool]:
+    """Settle the levels one by one (each at its least cost given those before), then the score."""
+    n = len(scores)
+    settled = excluded.copy()  # pairs a level settled at zero may not be used at all
+    settled_bye = np.zeros(n, dtype=bool)
+    budgets: list[Budget] = []
+    solution, proven = None, True
+    for level in levels:
+        if solution is None or level.cost(_placed(solution)) > 0:
+            solution, stage_proven = _stage(np.where(settled, -np.inf, -level.pairs),
+                                            np.where(settled_bye, -np.inf, -level.byes),
+                                            [i for i in byes if not settled_bye[i]], budgets, odd, candidates,
+                                            time_limit)
+            proven &= stage_proven
+        bound = level.cost(_placed(solution))
+        if bound > 0:
+            budgets.append(Budget(level.pairs, level.byes, bound))
+        else:
+            settled |= level.pairs > 0
+            settled_bye |= level.byes > 0
+    final, final_proven = _stage(np.where(settled, -np.inf, scores), np.zeros(n),
+                                 [i for i in byes if not settled_bye[i]], budgets, odd, candidates, time_limit)
+    return final, proven and final_proven
+
+
+def _result(scores: np.ndarray, solution: MasterSolution, proven: bool, levels: list[Level]) -> Pairing:
+    groups = _groups(solution)
+    used = [p for g in groups for p in itertools.combinations(g, 2)]
+    return Pairing(
+        groups=groups, total=float(sum(scores[p] for p in used)), proven_optimal=proven,
+        solver_status=solution.status, byes=list(solution.byes), left_out=list(solution.left_out),
+        broken={level.name: level.cost(_placed(solution)) for level in levels},
+    )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from vc_pipeline.report.round_facts import RoundFacts
+from vc_pipeline.report.round_facts import ALONE, RoundFacts
 
 
 def backup_figures(facts: RoundFacts) -> dict[str, float]:
@@ -13,7 +13,7 @@ def backup_figures(facts: RoundFacts) -> dict[str, float]:
     ratios = []
     for member, row in rows.iterrows():
         primary = row["score"]
-        if row["kind"] == "bye" or not primary > 0:
+        if row["kind"] in ALONE or not primary > 0:
             continue
         for backup in (row["backup_1"], row["backup_2"]):
             if isinstance(backup, str) and backup in facts.index:

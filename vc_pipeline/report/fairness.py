@@ -9,12 +9,14 @@ from vc_pipeline.report.exposure import CANDIDATES, exposure_figures
 from vc_pipeline.report.match_quality import baseline_figures, score_figures
 from vc_pipeline.report.preferences import similar_role_figures, wish_figures
 from vc_pipeline.report.round_facts import RoundFacts
+from vc_pipeline.report.setbacks import fresh_partner_figures, setback_figures
 
 
 def group_counts(pairing: pd.DataFrame) -> dict[str, float]:
     """Members, and the pairs, triads and byes they meet in."""
     groups = pairing.drop_duplicates("group_id")["kind"].value_counts()
-    return {"members": float(len(pairing)), **{f"{kind}s": float(groups.get(kind, 0)) for kind in ("pair", "triad", "bye")}}
+    return {"members": float(len(pairing)), **{f"{kind}s": float(groups.get(kind, 0)) for kind in ("pair", "triad", "bye")},
+            "unpaired": float((pairing["kind"] == "unpaired").sum())}
 
 
 def rule_figures(facts: RoundFacts) -> dict[str, float]:
@@ -42,6 +44,8 @@ def fairness_metrics(facts: RoundFacts, wish_threshold: float, candidates: int =
         **balance_figures(facts),
         **backup_figures(facts),
         **rule_figures(facts),
+        **setback_figures(facts),
+        **fresh_partner_figures(facts),
         **baseline_figures(facts),
     }
 

@@ -14,15 +14,20 @@ def _share(met: list[bool]) -> float:
 
 
 def similar_role_figures(facts: RoundFacts) -> dict[str, float]:
-    """How many asked for a buddy in a similar role, how many of those who met someone have a
-    partner of another role, and the share whose every partner has their role (NaN when no
-    requester met anyone)."""
+    """How many asked for a buddy in a similar role; of those who met someone, how many got their
+    role (`similar_role_exact`), only a role of its family (`similar_role_family`) or neither
+    (`similar_role_unmet`); and the share met exactly (NaN when no requester met anyone)."""
+    from vc_pipeline.scoring.components import role_family_matrix
+
     roles = facts.members["role"].to_numpy()
+    family = role_family_matrix(list(roles)) if len(roles) else np.zeros((0, 0), dtype=bool)
     partners = facts.partners()
     asked = np.flatnonzero(facts.members["wants_similar_role"].to_numpy(bool))
-    met = [all(roles[j] == roles[i] for j in partners[i]) for i in asked if partners[i]]
-    return {"similar_role_requested": float(len(asked)), "similar_role_unmet": float(met.count(False)),
-            "similar_role_satisfied_share": _share(met)}
+    exact = [all(roles[j] == roles[i] for j in partners[i]) for i in asked if partners[i]]
+    by_family = [all(family[i, j] for j in partners[i]) for i in asked if partners[i]]
+    return {"similar_role_requested": float(len(asked)), "similar_role_exact": float(sum(exact)),
+            "similar_role_family": float(sum(f and not e for e, f in zip(exact, by_family))),
+            "similar_role_unmet": float(by_family.count(False)), "similar_role_satisfied_share": _share(exact)}
 
 
 def wish_figures(facts: RoundFacts, threshold: float) -> dict[str, float]:

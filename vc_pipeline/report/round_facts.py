@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+# kinds of a member who meets nobody this round
+ALONE = ("bye", "unpaired")
+
 
 @dataclass
 class RoundFacts:
@@ -14,7 +17,8 @@ class RoundFacts:
     pairing: ilp_pairing rows; members: normalized_members rows; scores: raw pair scores
     (score_matrix); wish_fit: member i's wish against member j's profile (cosine, 0 without a wish);
     met_before: pairs that met in earlier rounds; final: final_pairing rows (None before it exists);
-    blocked, pinned: the organizers' blocked and pinned pairs of member ids.
+    blocked, pinned: the organizers' blocked and pinned pairs of member ids; worse_off_before:
+    members worse off in the previous round (history.pairs.worse_off_members).
     """
 
     pairing: pd.DataFrame
@@ -25,13 +29,14 @@ class RoundFacts:
     final: pd.DataFrame | None = None
     blocked: set[frozenset[str]] = field(default_factory=set)
     pinned: set[frozenset[str]] = field(default_factory=set)
+    worse_off_before: set[str] = field(default_factory=set)
 
     def __post_init__(self):
         self.index = {m: i for i, m in enumerate(self.members["member_id"])}
 
     def groups(self) -> list[tuple[int, ...]]:
-        """Each pair or triad as member indices (byes left out)."""
-        met = self.pairing[self.pairing["kind"] != "bye"]
+        """Each pair or triad as member indices (byes and unpaired members left out)."""
+        met = self.pairing[~self.pairing["kind"].isin(ALONE)]
         return [tuple(self.index[m] for m in ids) for ids in met.groupby("group_id")["member_id"].apply(list)]
 
     def edges(self) -> np.ndarray:
@@ -50,7 +55,7 @@ class RoundFacts:
 
 def group_scores(pairing: pd.DataFrame) -> np.ndarray:
     """One score per pair or triad (a triad's is the mean of its three pairs), as stored."""
-    met = pairing[pairing["kind"] != "bye"].drop_duplicates("group_id")
+    met = pairing[~pairing["kind"].isin(ALONE)].drop_duplicates("group_id")
     return met["score"].to_numpy(float)
 
 

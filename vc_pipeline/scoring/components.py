@@ -23,6 +23,13 @@ def role_affinity(a: str, b: str) -> float:
 
 _ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
 _ROLE_TABLE = np.array([[role_affinity(a, b) for b in ROLES] for a in ROLES])
+_FAMILY_TABLE = np.array([[a == b or any(a in f and b in f for f in _ROLE_FAMILIES) for b in ROLES] for a in ROLES])
+
+
+def role_family_matrix(roles: list[str]) -> np.ndarray:
+    """N×N bool: the two roles are the same or share a family (the fallback of a similar-role request)."""
+    index = np.array([_ROLE_INDEX[r] for r in roles], dtype=int)
+    return _FAMILY_TABLE[np.ix_(index, index)]
 
 
 def role_matrix(roles: list[str]) -> np.ndarray:

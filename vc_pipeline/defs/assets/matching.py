@@ -12,7 +12,8 @@ from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.history.pairs import round_history, unpaired_earlier_rounds
 from vc_pipeline.pairing.master import SolverFailed
-from vc_pipeline.pairing.round_pairing import PAIRING_COLUMNS, RoundInfeasible, add_fits, group_pairs, solve_round
+from vc_pipeline.pairing.round_pairing import (FEW_FRESH_PARTNERS, PAIRING_COLUMNS, RoundInfeasible, add_fits,
+                                               group_pairs, solve_round)
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.schemas import IlpPairing, ScoreMatrix
 from vc_pipeline.store.pair_scores import pair_components, score_matrix_array
@@ -48,13 +49,17 @@ class PairingConfig(dg.Config):
     popularity_candidates: int = _PAIRING.popularity_candidates
     cross_stage_bonus: float = _PAIRING.cross_stage_bonus
     min_pair_quality: Optional[float] = _PAIRING.min_pair_quality  # noqa: UP045
+    worse_off_priority: bool = _PAIRING.worse_off_priority
     backups_per_member: int = _PAIRING.backups_per_member
     backup_cap: int = _PAIRING.backup_cap
     time_limit_seconds: float = _PAIRING.time_limit_seconds
 
 
-HARD_RULES_CHECK = ("hard_constraints", "WARN when the round had to break a hard rule (repeat pair, "
-                    "similar-role request, organizer block) or use a pair below the minimum quality.")
+HARD_RULES_CHECK = ("hard_constraints", "WARN when the round had to break a rule (repeat pair, similar-role "
+                    "request) or use a pair below the minimum quality, or the organizers' blocks left someone unpaired.")
+
+FRESH_CHECK = ("fresh_partners", f"WARN naming similar-role requesters with fewer than {FEW_FRESH_PARTNERS} partners "
+               "of their role they have not met yet: the no-repeat and similar-role rules will soon collide.")
 
 HISTORY_CHECK = ("earlier_rounds_paired", "WARN when an earlier round has members stored but no pairing "
                  "(still running, failed or never finished): its pairs could repeat in this round.")
@@ -79,12 +84,14 @@ def score_matrix(context: dg.AssetExecutionContext, config: ScoringConfig, norma
     )
 
 
-@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK), deps=("score_matrix",))
+@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK, FRESH_CHECK), deps=("score_matrix",))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
                 store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
-    """One global, proven-optimal pairing for the round (PuLP + HiGHS): never repeats an earlier
-    round's pair, gives a similar-role buddy to whoever asked, rotates the bye; fairness levers,
-    ranked backups and each pair's score components included. Reads score_matrix as arrays."""
+    """One global, proven-optimal pairing for the round (PuLP + HiGHS) under the rules in their
+    order: organizer blocks, everyone paired, no repeat (never last round's pair), a similar-role
+    buddy (exact, then family), minimum quality, nobody worse off twice, the bye rotation; then
+    the score, with fairness levers, ranked backups and each pair's score components.
+    Reads score_matrix as arrays."""
     round_date, (start, end) = round_of(context), context.partition_time_window
     try:
         settings = PairingSettings(**config.model_dump())
@@ -106,15 +113,23 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     with store.connection() as connection:
         components = pair_components(connection, start, end, group_pairs(result.table))
     table = stamp_round(add_fits(result.table, components)[PAIRING_COLUMNS], round_date)
-    broken = result.violations + result.low_quality
+    broken = result.violations + result.low_quality + result.unpaired
     rules_check = dg.AssetCheckResult(
         check_name=HARD_RULES_CHECK[0], passed=not broken, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"violations": _md_list(result.violations), "low_quality_pairs": _md_list(result.low_quality)})
+        metadata={"violations": _md_list(result.violations), "low_quality_pairs": _md_list(result.low_quality),
+                  "unpaired": _md_list(result.unpaired),
+                  "summary": f"{len(result.violations)} rule(s) broken, {len(result.low_quality)} weak pair(s), "
+                             f"{len(result.unpaired)} unpaired"})
+    fresh_check = dg.AssetCheckResult(
+        check_name=FRESH_CHECK[0], passed=not result.thin_fresh_partners, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"thin_same_role": _md_list(result.thin_fresh_partners),
+                  "summary": f"{len(result.thin_fresh_partners)} requester(s) with fewer than {FEW_FRESH_PARTNERS} "
+                             "fresh partners of their role"})
     history_check = dg.AssetCheckResult(
         check_name=HISTORY_CHECK[0], passed=not unpaired, severity=dg.AssetCheckSeverity.WARN,
         metadata={"unpaired_earlier_rounds": _md_list([f"{day:%Y-%m-%d}" for day in unpaired])})
     return dg.MaterializeResult(
         value=table,
         metadata={"members": len(table), **result.summary},
-        check_results=[schema_check(IlpPairing, table), rules_check, history_check],
+        check_results=[schema_check(IlpPairing, table), rules_check, history_check, fresh_check],
     )

@@ -11,7 +11,7 @@ from vc_pipeline.defs.io_manager import column_schema
 from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
-from vc_pipeline.history.pairs import earlier_pairs
+from vc_pipeline.history.pairs import earlier_pairs, worse_off_members
 from vc_pipeline.report.charts import round_charts, trend_chart
 from vc_pipeline.report.fairness import fairness_metrics, report_rows
 from vc_pipeline.report.html import CHART_TITLES, data_uri, previous_metrics, render_report, report_path, write_report
@@ -70,12 +70,14 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
     members = normalized_members.sort_values("member_id").reset_index(drop=True)
     with store.connection() as connection:
         met_before = earlier_pairs(connection, round_date)
+        worse_off_before = worse_off_members(connection, round_date)
         scores = score_matrix_array(connection, start, end, list(members["member_id"]))
         earlier = stored_reports(connection, up_to=round_date)
     controls = organizer_controls.for_round_or_fail(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
     facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing,
-                       blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)))
+                       blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)),
+                       worse_off_before=worse_off_before)
     metrics = fairness_metrics(facts, scoring_wish_threshold(context.instance, context.partition_key))
     table = report_rows(metrics, round_date)
     reports = _with_round(earlier, table, round_date)
