@@ -18,9 +18,12 @@ EMAIL = "Your email address"
 def test_the_community_returns_joins_and_keeps_its_people():
     days = [dt.date(2026, m, 1) for m in (1, 2, 3)]
     rounds = list(community_rounds(days, Community(members=40, return_share=0.5, join_share=0.2, seed=3)))
-    assert [(r.returning, r.joined) for r in rounds] == [(0, 40), (20, 5), (12, 3)]
-    assert all(len(r.export) == len(set(r.emails)) == r.returning + r.joined for r in rounds)
+    # half come back, a fifth of the round is new, and the rest is people who skipped a round (none yet in round 2)
+    assert [(r.returning, r.joined, r.came_back) for r in rounds] == [(0, 40, 0), (20, 20, 0), (20, 8, 12)]
+    assert all(len(r.export) == len(set(r.emails)) == r.returning + r.joined + r.came_back == 40 for r in rounds)
     assert len(set(rounds[1].emails) & set(rounds[0].emails)) == 20  # who returns keeps their email
+    skipped_round_two = set(rounds[0].emails) - set(rounds[1].emails)
+    assert len(set(rounds[2].emails) & skipped_round_two) >= 1  # and so does who skips a round
     assert set(rounds[2].export["Keep me registered for all future rounds."]) == {"Ask me again next time"}
     assert pick_no_shows(rounds[0].emails, 0.05, seed="s") == pick_no_shows(rounds[0].emails[::-1], 0.05, seed="s")
     assert len(pick_no_shows(rounds[0].emails, 0.05, seed="s")) == 2
@@ -39,8 +42,8 @@ def test_three_rounds_through_the_pipeline_are_tabled_charted_and_record_no_show
     assert simulate.main(argv) == 0
     assert os.environ.get("VC_DUCKDB_PATH") == before  # the settings are restored
     records = json.loads((out / "simulation.json").read_text())
-    assert [r["members"] for r in records] == [40, 36, 32]  # 32 of 40 back + 4 new; 29 of 36 + 3
-    assert all(r["members"] == r["returning"] + r["joined"] for r in records)
+    assert [r["members"] for r in records] == [40, 40, 40]  # 32 of 40 back and 8 new; then 32 back, 4 new, 4 who skipped round 2
+    assert all(r["members"] == r["returning"] + r["joined"] + r["came_back"] for r in records)
     assert all(r["repeat_pairs"] == 0 and r["no_shows"] == 2 and r["seconds"] > 0 for r in records)
     assert (out / "simulation.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     with duckdb.connect(str(workdir / "vc.duckdb"), read_only=True) as connection:

@@ -76,7 +76,8 @@ def simulate_round(sim_round, community: Community, workdir: Path, instance) -> 
     with connect(workdir / "vc.duckdb", read_only=True) as connection:
         figures = round_figures(connection, sim_round.round_date)
     failed = _round_checks(planned, final)
-    record = {"round": key, "returning": sim_round.returning, "joined": sim_round.joined, **figures,
+    record = {"round": key, "returning": sim_round.returning, "joined": sim_round.joined,
+              "came_back": sim_round.came_back, **figures,
               "failed_checks": [c.line() for c in failed], "seconds": round(time.perf_counter() - started, 1)}
     return record, failed
 
@@ -119,7 +120,7 @@ def simulate(community: Community, rounds: int, workdir: Path, out: Path) -> int
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     defaults = Community()
-    parser.add_argument("--members", type=int, default=defaults.members, help="people in the first round")
+    parser.add_argument("--members", type=int, default=defaults.members, help="people in each round (the community signing up)")
     parser.add_argument("--rounds", type=int, default=12, help="monthly rounds, the latest ones that have ended")
     parser.add_argument("--return-share", type=float, default=defaults.return_share,
                         help="share of a round's people who sign up for the next")

@@ -1,9 +1,10 @@
 """A simulated community over rounds: who signs up each round, and who then does not show.
 
-Round one has `members` people; each later round `return_share` of the previous round's people
-sign up again and new joiners make up `join_share` of the round (so return 0.8 and join 0.2 keep
-its size; the defaults, 0.8 and 0.1, shrink it by about a ninth a round). Everyone is fabricated
-by vc_pipeline.sample.generate; seeded, so a simulation can be repeated exactly.
+A community of about `members` people meets every round: `return_share` of the previous round's
+people sign up again, new joiners make up `join_share` of the round, and the rest of the round is
+people who skipped a round or more coming back (more joiners when too few skipped), so the round
+stays at `members` and the same people keep meeting, as in a real monthly community. Everyone is
+fabricated by vc_pipeline.sample.generate; seeded, so a simulation can be repeated exactly.
 """
 
 import datetime as dt
@@ -42,12 +43,14 @@ class Community:
 
 @dataclass(frozen=True)
 class SimulatedRound:
-    """One round's sign-ups: the form export, and how many came back and how many are new."""
+    """One round's sign-ups: the form export, how many came straight back from the previous round,
+    how many came back after skipping rounds, and how many are new."""
 
     round_date: dt.date
     export: pd.DataFrame
     returning: int
     joined: int
+    came_back: int = 0
 
     @property
     def emails(self) -> list[str]:
@@ -58,17 +61,23 @@ def community_rounds(round_dates: list[dt.date], community: Community) -> Iterat
     """Each round's sign-ups in order (one submission per person, nobody kept registered).
 
     >>> [len(r.export) for r in community_rounds([dt.date(2026, 1, 1), dt.date(2026, 2, 1)], Community(members=20))]
-    [20, 18]
+    [20, 20]
     """
     fab = Fabricator(community.seed)
     previous: list[Respondent] = []
+    skipped: list[Respondent] = []  # people who signed up before but not last round
     for index, round_date in enumerate(round_dates):
         back = fab.rng.sample(previous, round(community.return_share * len(previous)))
-        new = community.members if index == 0 else round(len(back) * community.join_share / (1 - community.join_share))
-        people = [replace(p, keep_registered=_ASK_AGAIN) for p in [fab.returning(p) for p in back]
+        new = community.members if index == 0 else round(community.join_share * community.members)
+        again = fab.rng.sample(skipped, min(len(skipped), max(0, community.members - len(back) - new)))
+        # who did not come back now may come back in a later round
+        skipped = [p for p in skipped if p not in again] + [p for p in previous if p not in back]
+        new += max(0, community.members - len(back) - len(again) - new)
+        people = [replace(p, keep_registered=_ASK_AGAIN) for p in [fab.returning(p) for p in back + again]
                   + [fab.respondent() for _ in range(new)]]
         fab.rng.shuffle(people)
-        yield SimulatedRound(round_date, form_export(people, round_date, fab.rng), returning=len(back), joined=new)
+        yield SimulatedRound(round_date, form_export(people, round_date, fab.rng), returning=len(back), joined=new,
+                             came_back=len(again))
         previous = people
 
 
