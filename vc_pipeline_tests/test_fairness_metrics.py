@@ -81,7 +81,7 @@ EXPECTED = {
     "similar_role_requested": 2, "similar_role_exact": 1, "similar_role_family": 1, "similar_role_unmet": 0,
     "similar_role_satisfied_share": .5,
     # setbacks m2 (family) and m6 (bye), buddies missing for m4 and m5; m6 and m0 were worse off last round
-    "worse_off": 4, "worse_off_twice": 1,
+    "worse_off": 4, "worse_off_twice": 1, "worse_off_twice_by_pairing": 1,
     # m2 (Data Scientist, asked) has one other Data Scientist, m5; m0 (asked) has m1 and m3
     "fresh_partners_min": 1, "fresh_same_role_min": 1,
     # m0 .5 and m3 .9 met; m2 .2 unmet; m6 (.95 for m1) is on a bye: neither met nor unmet

@@ -9,6 +9,7 @@ import pandas as pd
 from vc_pipeline.history.pairs import earlier_pairs
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.pairing.rematch import rematch, stranded_members
+from vc_pipeline.pairing.solver import Level
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import TEST_KEY, materialize_round
 from vc_pipeline_tests.test_small_rounds import _feasible
@@ -75,3 +76,14 @@ def test_a_rematch_after_two_no_shows_updates_history(tmp_path):
     assert final.loc[b, "partner_id"] == d and final.loc[b, "source"] in ("backup", "rematch")
     assert final.loc[a, "kind"] == "no_show"
     assert frozenset((b, d)) in met and frozenset((a, b)) not in met and frozenset((c, d)) not in met
+
+
+def test_two_stranded_buddies_who_met_before_meet_again_rather_than_nobody_but_a_block_holds():
+    pairing = planned([("a", "b"), ("c", "d")], {})
+    stranded = stranded_members(pairing, {"a", "c"})
+    met = np.array([[False, True], [True, False]])  # b and d met in an earlier round
+    final = rematch(pairing, {"a", "c"}, np.full((2, 2), 0.5), stranded, np.zeros((2, 2), dtype=bool),
+                    [Level("repeat", met)]).set_index("member_id")
+    assert final.loc["b", "partner_id"] == "d" and final.loc["b", "source"] == "rematch"
+    blocked = rematch(pairing, {"a", "c"}, np.full((2, 2), 0.5), stranded, met, [Level("repeat", met)])
+    assert set(blocked.set_index("member_id").loc[["b", "d"], "source"]) == {"unpaired"}

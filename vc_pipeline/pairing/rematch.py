@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from vc_pipeline.pairing.solver import solve_pairing
+from vc_pipeline.pairing.solver import Level, solve_pairing
 
 FINAL_COLUMNS = ["round", "member_id", "group_id", "kind", "partner_id", "source"]
 
@@ -32,18 +32,19 @@ def _backup_pairs(pairing: pd.DataFrame, stranded: list[str], allowed) -> list[t
 
 
 def rematch(pairing: pd.DataFrame, no_shows: set[str], scores: np.ndarray, ids: list[str],
-            forbidden: np.ndarray) -> pd.DataFrame:
+            forbidden: np.ndarray, levels: list[Level] = ()) -> pd.DataFrame:
     """The round as it really happens: `pairing` (ilp_pairing rows), `no_shows` (member ids),
-    `scores` and `forbidden` (N×N over `ids`, the stranded members). Stranded members meet a
-    stranded backup first, the rest are paired optimally under the hard rules; whoever is left
-    is `unpaired`. Returns FINAL_COLUMNS rows with `source` planned / backup / rematch / no_show / unpaired."""
+    `scores` and `forbidden` (N×N over `ids`, the stranded members), `levels` (the round's rules
+    in order over `ids`, see pairing.rule_order). Stranded members meet a stranded backup first,
+    the rest are paired optimally under the rules in their order; whoever is left is `unpaired`. Returns FINAL_COLUMNS rows with `source` planned / backup / rematch / no_show / unpaired."""
     index = {m: i for i, m in enumerate(ids)}
     stranded = stranded_members(pairing, no_shows)
     allowed = (lambda a, b: not forbidden[index[a], index[b]])
     matched = _backup_pairs(pairing, stranded, allowed)
     rest = [m for m in stranded if m not in {x for p in matched for x in p}]
     sub = [index[m] for m in rest]
-    result = solve_pairing(scores[np.ix_(sub, sub)], forbidden[np.ix_(sub, sub)]) if rest else None
+    sub_levels = [Level(level.name, level.pairs[np.ix_(sub, sub)], level.byes[sub]) for level in levels]
+    result = solve_pairing(scores[np.ix_(sub, sub)], forbidden[np.ix_(sub, sub)], levels=sub_levels) if rest else None
     optimal = [(rest[i], rest[j]) for g in (result.groups if result else []) if len(g) == 2 for i, j in [g]]
     final = pairing[["round", "member_id", "group_id", "kind", "partner_id"]].copy()
     final["source"] = "planned"

@@ -20,9 +20,13 @@ def worse_off_now(facts: RoundFacts) -> set[str]:
 
 def setback_figures(facts: RoundFacts) -> dict[str, float]:
     """`worse_off`: members worse off this round; `worse_off_twice`: of those, the ones also worse
-    off in the previous round (the pairing spares them while the rules allow)."""
+    off in the previous round; `worse_off_twice_by_pairing`: of those, the ones the pairing itself
+    gave a setback (the rest lost their buddy to a no-show, which no pairing decides)."""
     now = worse_off_now(facts)
-    return {"worse_off": float(len(now)), "worse_off_twice": float(len(now & facts.worse_off_before))}
+    pairing = facts.pairing
+    by_pairing = set(pairing.loc[pairing["setback"].notna(), "member_id"]) if "setback" in pairing else set()
+    return {"worse_off": float(len(now)), "worse_off_twice": float(len(now & facts.worse_off_before)),
+            "worse_off_twice_by_pairing": float(len(by_pairing & facts.worse_off_before))}
 
 
 def fresh_partner_figures(facts: RoundFacts) -> dict[str, float]:

@@ -16,7 +16,8 @@ from vc_pipeline.store.tables import qualified
 FIGURES = (
     ("members", "members"), ("score_median", "median"), ("score_p10", "p10"), ("repeat_pairs", "repeats"),
     ("similar_role_exact", "sim.exact"), ("similar_role_family", "sim.family"), ("similar_role_unmet", "sim.unmet"),
-    ("byes", "byes"), ("worse_off_twice", "worse2x"), ("fresh_partners_min", "fresh.min"),
+    ("byes", "byes"), ("unpaired", "unpaired"), ("worse_off_twice", "worse2x"),
+    ("worse_off_twice_by_pairing", "by.pairing"), ("fresh_partners_min", "fresh.min"),
 )
 # what final_pairing says happened after the no-shows, by its `source`
 OUTCOMES = (("no_show", "no_shows"), ("backup", "met_via_backup"), ("rematch", "met_via_rematch"),

@@ -8,9 +8,10 @@ from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
 from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
-from vc_pipeline.history.pairs import earlier_pairs
+from vc_pipeline.history.pairs import pair_ages
 from vc_pipeline.pairing.constraints import hard_rules
 from vc_pipeline.pairing.rematch import rematch, stranded_members
+from vc_pipeline.pairing.rule_order import RoundHistory, rule_levels
 from vc_pipeline.schemas import FinalPairing
 from vc_pipeline.store.pair_scores import score_matrix_array
 
@@ -20,7 +21,7 @@ def final_pairing(context: dg.AssetExecutionContext, ilp_pairing: pd.DataFrame, 
                   store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
     """The round as it really happened: members recorded as no-shows (`no_shows` in the round's
     controls file) are out, and the buddies they stranded meet a stranded backup first, then each
-    other in an optimal pairing under the hard rules. Later rounds' history reads this table."""
+    other in an optimal pairing under the rules in their order (blocks absolute). Later rounds' history reads this table."""
     round_date, (start, end) = round_of(context), context.partition_time_window
     controls = organizer_controls.for_round_or_fail(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
@@ -29,8 +30,10 @@ def final_pairing(context: dg.AssetExecutionContext, ilp_pairing: pd.DataFrame, 
     members = normalized_members.set_index("member_id").loc[stranded].reset_index()
     with store.connection() as connection:
         scores = score_matrix_array(connection, start, end, stranded)
-        rules = hard_rules(members, earlier_pairs(connection, round_date), id_pairs(controls.blocks, key, mode))
-    table = stamp_round(rematch(ilp_pairing, no_shows, scores, stranded, rules.any), round_date)
+        rules = hard_rules(members, pair_ages(connection, round_date), id_pairs(controls.blocks, key, mode))
+    # blocks stay absolute; a repeat or another role is better than meeting nobody, in the rules' order
+    levels = rule_levels(members, rules, RoundHistory(), None, strict=False, priority=False)
+    table = stamp_round(rematch(ilp_pairing, no_shows, scores, stranded, rules.blocked, levels), round_date)
     sources = table["source"].value_counts()
     return dg.MaterializeResult(
         value=table,
