@@ -108,7 +108,7 @@ def simulate(community: Community, rounds: int, workdir: Path, out: Path) -> int
             with_errors[record["round"]] = [c for c in failed if c.severity == "ERROR"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "simulation.json").write_text(json.dumps(records, indent=1) + "\n", encoding="utf-8")
-    (out / "simulation.png").write_bytes(trend_chart(records, f"{rounds} simulated rounds, {community.members} members at first"))
+    (out / "simulation.png").write_bytes(trend_chart(records, f"{rounds} simulated rounds, {community.members} members a round"))
     print(f"\n{len(records)} rounds in {time.perf_counter() - started:.0f} s; table {out / 'simulation.json'}, "
           f"chart {out / 'simulation.png'}")
     for key, errors in with_errors.items():

@@ -61,7 +61,7 @@ PANELS = (
     ("group score", ("score_median", "score_p10")),
     ("repeat pairs", ("repeat_pairs",)),
     ("similar-role requests", ("similar_role_exact", "similar_role_family", "similar_role_unmet")),
-    ("setbacks", ("byes", "worse_off_twice")),
+    ("setbacks", ("byes", "unpaired", "worse_off_twice", "worse_off_twice_by_pairing")),
     ("fewest fresh partners left", ("fresh_partners_min",)),
 )
 
