@@ -152,7 +152,8 @@ def print_round(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> N
     print(f"\n=== Round {round_date:%Y-%m-%d}: {len(groups)} members ===")
     for _, group in groups.groupby("group_id", sort=True):
         people = " + ".join(f"{r.display_name} ({r.role})" for r in group.itertuples())
-        label = "bye " if group["kind"].iloc[0] == "bye" else f"{group['score'].iloc[0]:.3f}"
+        kind = group["kind"].iloc[0]
+        label = {"bye": "bye  ", "unpaired": "out  "}.get(kind) or f"{group['score'].iloc[0]:.3f}"
         print(f"  {label}  {people}")
     report = connection.execute(
         f"SELECT metric, value FROM {qualified(connection, 'fairness_report')} WHERE round = ? ORDER BY rowid", [round_date]
