@@ -45,7 +45,16 @@ def key(groups, left_out, scores, levels):
 
 
 def brute_force(scores, forbidden, levels, odd="bye", bye_allowed=None):
+    """The best key over every grouping. A member who may meet nobody sits out first, and the
+    others are a round of their own (one bye or triad when they are an odd number)."""
     n = len(scores)
+    alone = [i for i in range(n) if all(forbidden[i, j] for j in range(n) if j != i)]
+    if alone and len(alone) < n:
+        keep = [i for i in range(n) if i not in alone]
+        sub = np.ix_(keep, keep)
+        best = brute_force(scores[sub], forbidden[sub], [Level(v.name, v.pairs[sub], v.byes[keep]) for v in levels],
+                           odd, None if bye_allowed is None else bye_allowed[keep])
+        return (best[0] + len(alone), *best[1:])
     odd = odd if n >= 3 else "bye"  # fewer than three members cannot make a triad
     allowed_byes = [i for i in range(n) if bye_allowed is None or bye_allowed[i]] or list(range(n))
     best = None
@@ -143,13 +152,12 @@ def test_a_member_blocked_with_everyone_sits_out_named_and_the_round_completes()
     row = _row(result, 0)
     assert row["kind"] == "unpaired" and row["setback"] == "unpaired" and "keep them from 5" in row["violations"]
     assert any(member_id(0) in text for text in result.unpaired)
-    # the other five are an odd number: two pairs, and one more sits out, never a blocked pair
-    assert (result.table["kind"] == "pair").sum() == 4 and (result.table["kind"] == "unpaired").sum() == 2
+    # the other five are a round of their own: two pairs and the bye, never a blocked pair
+    assert (result.table["kind"] == "pair").sum() == 4 and (result.table["kind"] == "bye").sum() == 1
     with pytest.raises(RoundInfeasible, match=member_id(0)):
         solve_round(members, symmetric(6, 2), settings=PairingSettings(**NEUTRAL, on_infeasible="fail"), blocked=blocks)
-    # in an odd round the stranded member simply takes the bye
     odd = solve_round(members.iloc[:5], symmetric(5, 2), settings=PairingSettings(**NEUTRAL), blocked=blocks)
-    assert _row(odd, 0)["kind"] == "bye" and (odd.table["kind"] == "pair").sum() == 4
+    assert _row(odd, 0)["kind"] == "unpaired" and (odd.table["kind"] == "pair").sum() == 4
 
 
 def test_nobody_is_left_out_to_avoid_a_repeat():

@@ -24,6 +24,7 @@ class Relaxed:
     count_dual: float
     odd_set_duals: list[float]
     budget_duals: list[float]
+    left_out: float = 0.0  # members left out, summed over their (maybe fractional) slack
 
 
 class RoundRelaxation:
@@ -133,6 +134,7 @@ class RoundRelaxation:
             member_duals=sign * duals[:self.n], count_dual=float(sign * duals[self.n]),
             odd_set_duals=list(sign * duals[self.first_odd_row:]),
             budget_duals=list(sign * duals[self.n + 1:self.first_odd_row]),
+            left_out=float(levels[:self.n].sum()),
         )
 
     @staticmethod

@@ -176,9 +176,10 @@ def _relaxation(problem: _Problem, pairs: set, triads: set) -> RoundRelaxation:
     return relaxation
 
 
-def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
+def _generate(problem: _Problem, cover_all: bool = False) -> tuple[MasterSolution | None, bool]:
     """Column generation and odd-set cuts to the LP optimum over the complete graph, then the
-    integer optimum, adding every column that could still beat the incumbent until none can."""
+    integer optimum, adding every column that could still beat the incumbent until none can.
+    cover_all: give up (None) when even the LP must leave someone out, before the integer program."""
     # the greedy pairing's pairs make the first LP cover everyone, so its duals are meaningful
     greedy, _ = greedy_pairing(np.where(np.isfinite(problem.values), problem.values, 0.0), ~np.isfinite(problem.values))
     pairs = best_candidates(problem.values, problem.candidates) | {g for g in greedy if len(g) == 2}
@@ -202,6 +203,8 @@ def _generate(problem: _Problem) -> tuple[MasterSolution, bool]:
         if not new_sets:
             break
         relaxation.add_odd_sets(new_sets)
+    if cover_all and lp.left_out > 1e-6:
+        return None, False
     odd_sets = relaxation.odd_sets
     while True:
         ilp = _solve(problem, pairs, triads, odd_sets)
@@ -230,10 +233,10 @@ def _left_out_value(values: np.ndarray, bye_values: np.ndarray) -> float:
 
 
 def _stage(values: np.ndarray, bye_values: np.ndarray, byes: list[int], budgets: list[Budget], odd: OddMode,
-           candidates: int, time_limit: float) -> tuple[MasterSolution, bool]:
+           candidates: int, time_limit: float, cover_all: bool = False) -> tuple[MasterSolution | None, bool]:
     problem = _Problem(values, odd, byes, bye_values, _left_out_value(values, bye_values), candidates, time_limit,
                        budgets)
-    return _generate(problem)
+    return _generate(problem, cover_all)
 
 
 def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.ndarray = (), *,
@@ -265,6 +268,10 @@ def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.
     if n == 0:
         return Pairing([], 0.0, True, "Optimal", broken={level.name: 0.0 for level in levels})
     excluded = _pair_mask(n, forbidden) | np.eye(n, dtype=bool)
+    alone = excluded.all(axis=1)
+    if alone.any() and not alone.all():
+        return _without_the_stranded(scores, excluded, alone, odd=odd, levels=levels, bye_allowed=bye_allowed,
+                                     candidates=candidates, time_limit=time_limit)
     byes = [i for i in range(n) if bye_allowed is None or bye_allowed[i]] or list(range(n))
     costly = np.zeros((n, n), dtype=bool)
     costly_bye = np.zeros(n, dtype=bool)
@@ -274,13 +281,33 @@ def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.
     # most rounds keep every rule: then the score alone decides, in one solve
     clean_byes = [i for i in byes if not costly_bye[i]]
     needs_bye = n % 2 == 1 and not (odd == "triad" and n >= 3)
-    if clean_byes or not needs_bye:
-        solution, proven = _stage(np.where(excluded | costly, -np.inf, scores), np.zeros(n), clean_byes, [], odd,
-                                  candidates, time_limit)
-        if not solution.left_out or not levels:
+    clean = excluded | costly
+    # a member with no clean partner cannot be paired cleanly: skip straight to the rules' order
+    if (clean_byes or not needs_bye) and not (clean.all(axis=1) & ~np.isin(np.arange(n), clean_byes)).any():
+        solution, proven = _stage(np.where(clean, -np.inf, scores), np.zeros(n), clean_byes, [], odd,
+                                  candidates, time_limit, cover_all=bool(levels))
+        if solution is not None and (not solution.left_out or not levels):
             return _result(scores, solution, proven, levels)
     solution, proven = _keep_in_order(scores, excluded, levels, byes, odd, candidates, time_limit)
     return _result(scores, solution, proven, levels)
+
+
+def _without_the_stranded(scores: np.ndarray, excluded: np.ndarray, alone: np.ndarray, *, odd: OddMode,
+                          levels: list[Level], bye_allowed: np.ndarray | None, candidates: int,
+                          time_limit: float) -> Pairing:
+    """Members who may meet nobody sit out; the others are paired as a round of their own (with its
+    own bye when they are an odd number), so nobody else sits out for them."""
+    keep = np.flatnonzero(~alone)
+    sub = np.ix_(keep, keep)
+    rest = solve_pairing(scores[sub], excluded[sub], odd=odd,
+                         levels=[Level(level.name, level.pairs[sub], level.byes[keep]) for level in levels],
+                         bye_allowed=None if bye_allowed is None else bye_allowed[keep],
+                         candidates=candidates, time_limit=time_limit)
+    out = [int(i) for i in np.flatnonzero(alone)]
+    groups = sorted([tuple(int(keep[i]) for i in g) for g in rest.groups] + [(i,) for i in out])
+    return Pairing(groups, rest.total, rest.proven_optimal, rest.solver_status,
+                   byes=[int(keep[i]) for i in rest.byes], left_out=sorted(out + [int(keep[i]) for i in rest.left_out]),
+                   broken=rest.broken)
 
 
 def _keep_in_order(scores: np.ndarray, excluded: np.ndarray, levels: list[Level], byes: list[int], odd: OddMode,
