@@ -46,7 +46,8 @@ def rule_levels(members: pd.DataFrame, rules: HardRules, history: RoundHistory, 
             Level("previous_round_repeat", ages == 1),
             Level("repeat", rules.met_before),
             Level("repeat_recency", np.where(rules.met_before, oldest + 1 - ages, 0)),
-            Level("similar_role_unmet", rules.role_unmet),
+            # a bye leaves a similar-role request unmet too: requesters sit out only when nobody else can
+            Level("similar_role_unmet", rules.role_unmet, byes=asked),
             Level("similar_role_family", rules.role_family),
         ]
     if low is not None:
@@ -60,8 +61,7 @@ def rule_levels(members: pd.DataFrame, rules: HardRules, history: RoundHistory, 
         per_side = (spared[:, None] & setback).astype(int)
         levels.append(Level("worse_off_again", per_side + per_side.T, byes=spared))
     rotated = members["member_id"].isin(history.recent_byes).to_numpy()
-    # a bye leaves a similar-role request unmet too: requesters sit out only when nobody else can
-    levels.append(Level("bye_rotation", np.zeros((n, n)), byes=rotated.astype(int) + asked))
+    levels.append(Level("bye_rotation", np.zeros((n, n)), byes=rotated | (asked if strict else False)))
     return levels
 
 
