@@ -242,3 +242,14 @@ def test_a_year_of_the_same_hundred_people_never_repeats_a_pair():
         assert not pairs & set(ages), f"round {round_number + 1} repeated a pair"
         assert result.pairing.broken["repeat"] == 0 and (result.table["kind"] == "pair").all()
         ages = {pair: age + 1 for pair, age in ages.items()} | dict.fromkeys(pairs, 1)
+
+
+def test_fresh_partners_left_are_counted_and_a_thin_requester_is_named():
+    # 0 (ML Engineer, asked) has met 1, so of their role only 2 is fresh; 3 has met 4 and 5
+    members = members_table(["ML Engineer", "ML Engineer", "ML Engineer", "Founder", "Founder", "Data Scientist"],
+                            similar=[True, False, False, False, False, False])
+    result = solve_round(members, symmetric(6, 8), _history((0, 1, 2), (3, 4, 1), (3, 5, 3)),
+                         PairingSettings(**NEUTRAL))
+    assert result.summary["fresh_same_role_min"] == 1 and result.summary["fresh_partners_min"] == 1
+    assert result.summary["fresh_partners_members"] == {"0": 0, "1-2": 1, "3-5": 5, "6-10": 0, "11-20": 0, "21+": 0}
+    assert len(result.thin_fresh_partners) == 1 and result.thin_fresh_partners[0].startswith(member_id(0))

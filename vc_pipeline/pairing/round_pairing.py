@@ -221,11 +221,18 @@ def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | 
     return RoundPairing(table, pairing, [t for *_, t in broken], low_text, summary, unpaired, thin)
 
 
-def fresh_summary(fresh: np.ndarray, asked: np.ndarray) -> dict[str, float]:
-    """The distribution of fresh partners left: min, p10 and median over everyone, and the
-    minimum over similar-role requesters (of their role)."""
+# bands of fresh partners left, for the distribution in the metadata
+_FRESH_BANDS = ((0, 0), (1, 2), (3, 5), (6, 10), (11, 20), (21, None))
+
+
+def fresh_summary(fresh: np.ndarray, asked: np.ndarray) -> dict:
+    """The distribution of fresh partners left: min, p10 and median over everyone, members per
+    band (`fresh_partners_members`), and the minimum over similar-role requesters (of their role)."""
     if not len(fresh):
         return {}
+    bands = {(f"{low}" if low == high else f"{low}+" if high is None else f"{low}-{high}"):
+             int(((fresh >= low) & (fresh <= (high if high is not None else fresh.max()))).sum())
+             for low, high in _FRESH_BANDS}
     return {"fresh_partners_min": float(fresh.min()), "fresh_partners_p10": float(np.quantile(fresh, 0.1)),
-            "fresh_partners_median": float(np.median(fresh)),
+            "fresh_partners_median": float(np.median(fresh)), "fresh_partners_members": bands,
             "fresh_same_role_min": float(fresh[asked].min()) if asked.any() else float("nan")}
