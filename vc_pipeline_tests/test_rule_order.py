@@ -46,10 +46,11 @@ def key(groups, left_out, scores, levels):
 
 def brute_force(scores, forbidden, levels, odd="bye", bye_allowed=None):
     """The best key over every grouping. A member who may meet nobody sits out first, and the
-    others are a round of their own (one bye or triad when they are an odd number)."""
+    others are a round of their own (one bye or triad when they are an odd number); a round of
+    one is a bye."""
     n = len(scores)
-    alone = [i for i in range(n) if all(forbidden[i, j] for j in range(n) if j != i)]
-    if alone and len(alone) < n:
+    alone = [i for i in range(n) if all(forbidden[i, j] for j in range(n) if j != i)] if n > 1 else []
+    if alone:  # all of them, when the blocks leave nobody a partner: then nobody takes a bye
         keep = [i for i in range(n) if i not in alone]
         sub = np.ix_(keep, keep)
         best = brute_force(scores[sub], forbidden[sub], [Level(v.name, v.pairs[sub], v.byes[keep]) for v in levels],

@@ -268,8 +268,11 @@ def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.
     if n == 0:
         return Pairing([], 0.0, True, "Optimal", broken={level.name: 0.0 for level in levels})
     excluded = _pair_mask(n, forbidden) | np.eye(n, dtype=bool)
-    alone = excluded.all(axis=1)
-    if alone.any() and not alone.all():
+    alone = excluded.all(axis=1) & (n > 1)  # a round of one is a bye, not a block
+    if alone.all():  # the blocks leave nobody a partner: nobody takes a bye for it
+        return Pairing([(i,) for i in range(n)], 0.0, True, "Optimal", left_out=list(range(n)),
+                       broken={level.name: 0.0 for level in levels})
+    if alone.any():
         return _without_the_stranded(scores, excluded, alone, odd=odd, levels=levels, bye_allowed=bye_allowed,
                                      candidates=candidates, time_limit=time_limit)
     byes = [i for i in range(n) if bye_allowed is None or bye_allowed[i]] or list(range(n))
