@@ -87,6 +87,7 @@ class NormalizedMembers(MemberRows):
     career_stage: Series[int] = pa.Field(ge=1, le=6)
     career_stage_known: Series[bool]
     region: Series[str] = pa.Field(isin=list(REGIONS))
+    time_zone: Series[str] = pa.Field(nullable=True)
     utc_offset: Series[float] = pa.Field(ge=-12, le=14, nullable=True)
     wants_similar_role: Series[bool]
     summary: Series[str]

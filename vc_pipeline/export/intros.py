@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from vc_pipeline.export.meeting_window import NO_OVERLAP
 from vc_pipeline.pairing.round_pairing import FIT_COLUMNS
 
 MAX_SKILLS_NAMED = 5
@@ -115,12 +116,23 @@ def group_intro(group: pd.DataFrame) -> str:
     lines += [f"You {both} list {_and([escape_markdown(s) for s in skills])} among your skills."] if skills else []
     lines += [note for note in (wish_note(group),) if note]
     return (f"## Group {group_id} · {kind}\n\nMeet {_and(names)}!\n\n{' '.join(lines)}\n\n"
-            "Say hello and find 30 minutes for a coffee chat this round.\n")
+            f"Say hello and find 30 minutes for a coffee chat this round.{_window_line(group)}\n")
+
+
+def _window_line(group: pd.DataFrame) -> str:
+    window = str(group["meeting_window"].iloc[0]) if "meeting_window" in group else ""
+    if not window:
+        return ""
+    if window.startswith(NO_OVERLAP):
+        return (f" Your working hours (9:00–18:00) do not overlap; the least-bad hour is "
+                f"{window.removeprefix(NO_OVERLAP)}.")
+    # our own text from IANA zone names: nothing a member wrote, so nothing to escape
+    return f" Your working hours (9:00–18:00) overlap {window}."
 
 
 def intros_markdown(people: pd.DataFrame, round_date: dt.date) -> str:
     """intros.md for a round: a title, then one section per group of `people` (group_people rows:
-    group_id, kind, name, role, skills, has_wish, wants_similar_role, fit_*), by group id."""
+    group_id, kind, name, role, skills, has_wish, wants_similar_role, fit_*, meeting_window), by group id."""
     groups = [group for _, group in people.groupby("group_id", sort=True)]
     kinds = pd.Series([g["kind"].iloc[0] for g in groups], dtype=object).value_counts()
     counts = ", ".join(_count(int(kinds.get(kind, 0)), "unpaired member" if kind == "unpaired" else kind)

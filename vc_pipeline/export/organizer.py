@@ -20,18 +20,19 @@ from pathlib import Path
 import pandas as pd
 
 from vc_pipeline.export.intros import intros_markdown
+from vc_pipeline.export.meeting_window import meeting_window
 from vc_pipeline.members.build import latest_submissions
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.settings import EXPORT_DIR, setting
 
 CONTACT_COLUMNS = ("email", "slack_handle", "linkedin_url")
-PROFILE_COLUMNS = ("role", "skills", "has_wish", "wants_similar_role")
+PROFILE_COLUMNS = ("role", "skills", "has_wish", "wants_similar_role", "time_zone")
 MAX_GROUP_SIZE = 3
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _PERSON_FIELDS = {"name": "name", "email": "email", "slack_handle": "Slack", "linkedin_url": "LinkedIn",
                   "role": "role", "backups": "backups"}
-PAIRS_HEADERS = ["Group", "Kind", "Score", "Flags",
+PAIRS_HEADERS = ["Group", "Kind", "Score", "Flags", "Meeting window",
                  *(f"Person {k} {label}" for k in range(1, MAX_GROUP_SIZE + 1) for label in _PERSON_FIELDS.values())]
 
 
@@ -72,8 +73,10 @@ def fabricated_contacts(normalized_members: pd.DataFrame) -> pd.DataFrame:
 def group_people(pairing: pd.DataFrame, normalized_members: pd.DataFrame, raw_survey: pd.DataFrame,
                  mode: str, hash_key: str) -> pd.DataFrame:
     """One row per member of `pairing` (ilp_pairing rows), ordered by group_id then member_id: the
-    pairing's columns plus name, email, slack_handle, linkedin_url, and role, skills, has_wish,
-    wants_similar_role from normalized_members. `mode` is VC_MEMBERS_MODE, `hash_key` VC_HASH_KEY.
+    pairing's columns plus name, email, slack_handle, linkedin_url; role, skills, has_wish,
+    wants_similar_role and time_zone from normalized_members; and the group's meeting_window in the
+    round (its `round`) ("" for a bye, or when a member's place is unknown). `mode` is
+    VC_MEMBERS_MODE, `hash_key` VC_HASH_KEY.
     Raises ValueError (counts only) when a member has no profile or, in passthrough, no respondent."""
     if mode == "passthrough":
         contacts = respondent_contacts(raw_survey, hash_key)
@@ -90,7 +93,20 @@ def group_people(pairing: pd.DataFrame, normalized_members: pd.DataFrame, raw_su
         raise ValueError(f"{unmatched} of the round's {len(people)} paired members match no member profile"
                          f"{' or no respondent under this hash key' if mode == 'passthrough' else ''}: "
                          "was the round paired under another VC_HASH_KEY or VC_MEMBERS_MODE?")
-    return people.sort_values(["group_id", "member_id"], kind="stable").reset_index(drop=True)
+    people = people.sort_values(["group_id", "member_id"], kind="stable").reset_index(drop=True)
+    return people.assign(meeting_window=_meeting_windows(people, pairing))
+
+
+def _meeting_windows(people: pd.DataFrame, pairing: pd.DataFrame) -> list[str]:
+    if people.empty:
+        return []
+    round_date = pd.Timestamp(pairing["round"].iloc[0]).date()
+    windows = {}
+    for group_id, group in people.groupby("group_id", sort=False):
+        meets = group["kind"].iloc[0] in ("pair", "triad")
+        zones = [zone if isinstance(zone, str) else None for zone in group["time_zone"]]
+        windows[group_id] = meeting_window(zones, round_date) if meets else ""
+    return [windows[g] for g in people["group_id"]]
 
 
 def _flags(first: pd.Series) -> str:
@@ -113,7 +129,8 @@ def pairs_table(people: pd.DataFrame) -> pd.DataFrame:
     for group_id, group in people.groupby("group_id", sort=True):
         first = group.iloc[0]
         row = {"Group": int(group_id), "Kind": first["kind"], "Flags": _flags(first),
-               "Score": "" if pd.isna(first["score"]) else f"{first['score']:.3f}"}
+               "Score": "" if pd.isna(first["score"]) else f"{first['score']:.3f}",
+               "Meeting window": first["meeting_window"]}
         for k, (_, person) in enumerate(group.iterrows(), start=1):
             row.update(_person_cells(k, person, names))
         rows.append(row)

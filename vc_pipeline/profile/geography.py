@@ -1,12 +1,37 @@
-"""Map free-text locations ("Pune, India", "SF Bay Area", "Remote - EU") to a region and UTC offset."""
+"""Where a member is, from what they wrote ("Pune, India", "SF Bay Area", "München", "GMT+5:30"):
+a region and an IANA time zone, and the zone's UTC offset on the round's date.
 
+The names come from the gazetteer (GeoNames, ISO 3166, tzdata; see profile/gazetteer.py). How a
+text is read:
+
+1. it is cut into parts at commas, slashes, brackets and spaced dashes; a flag emoji is a country
+   and "UTC+1" / "GMT+5:30" a clock;
+2. each part is looked up as written, then without filler words ("Remote", "Greater", "area"), then
+   word by word for the longest names it holds;
+3. the most specific name decides (city, then state or province, then country, then region or
+   zone) and every other name qualifies it: "Paris, Texas" is the Paris in Texas;
+4. of the places left, the most populous wins only when no place at least half its size disagrees
+   (another region, or a clock more than an hour off): "Cambridge" alone stays unknown.
+
+Wrong is worse than unknown: a name of three letters or fewer ("LA", "CA", "in", "me") only
+qualifies another name, except the few that name one place whoever writes them ("USA", "UK", "NYC").
+"""
+
+import datetime as dt
+import functools
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
+
+# The gazetteer module imports its libraries only when the index is first built.
+from vc_pipeline.profile.gazetteer import KIND_RANK, NOWHERE, Candidate, fold, gazetteer, same_clock, zone_offset
 
 
 class Place(NamedTuple):
+    """A member's region (one of REGIONS) and IANA time zone (None when only the region is known)."""
+
     region: str
-    utc_offset: float | None
+    time_zone: str | None
 
 
 UNKNOWN = Place("Unknown", None)
@@ -52,69 +77,177 @@ REPRESENTATIVE_LOCATIONS: dict[str, tuple[str, ...]] = {
     "Unknown": ("",),
 }
 
-# Keyword → place; checked longest keyword first so "new south wales" beats "new".
-_GAZETTEER: dict[str, Place] = {}
+
+# A place wins over a same-named one that disagrees only when it is at least this many times bigger.
+DOMINANCE = 2.0
+# Three letters or fewer: a code or a word ("LA", "CA", "in", "me") that only qualifies another name...
+SHORT_CHARS = 3
+# ...except these, which name one place whoever writes them, when they are a whole part of the text.
+SHORT_DECIDES = frozenset({"usa", "us", "uk", "uae", "nyc", "sf", "dc", "eu", "nz", "ksa"})
+MAX_NAME_WORDS = 5
+_LEADING_FILLER = frozenset(("remote remotely fully hybrid based in near around outside of greater metro "
+                             "metropolitan living live currently from the working located close to area "
+                             "downtown central i am im").split())
+_TRAILING_FILLER = frozenset("area region metro metropolitan remote remotely based suburbs city hq office "
+                             "only hybrid timezone tz zone and or".split())
+_PART_BREAK = re.compile(r"[,/|;()\[\]{}<>·•\n]|\s[-–—]+\s*|[-–—]+\s")
+_OFFSET = re.compile(r"\b(?:utc|gmt)\s*([+\-−–])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?(?!\d)", re.IGNORECASE)
+_FLAG = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
 
 
-def _add(region: str, offset: float, *keywords: str) -> None:
-    for keyword in keywords:
-        _GAZETTEER[keyword] = Place(region, offset)
+@dataclass(frozen=True)
+class _Mention:
+    """A name found in the text: the places it may mean, and whether it may decide alone."""
+
+    candidates: tuple
+    decides: bool
+    # a code that decides only because of where it was written ("Park City, UT") is not weighed by
+    # population: if its readings disagree ("Smalltown, IN": India or Indiana), nothing is known
+    by_population: bool = True
+
+    @property
+    def rank(self) -> int:
+        return max(KIND_RANK[c.kind] for c in self.candidates)
 
 
-_add("North America", -8, "sf", "san francisco", "bay area", "seattle", "wa", "ca", "california",
-     "los angeles", "la", "portland", "oregon", "vancouver", "san diego", "pst", "pacific")
-_add("North America", -7, "ut", "utah", "park city", "salt lake", "denver", "co", "colorado",
-     "phoenix", "az", "arizona")
-_add("North America", -6, "chicago", "il", "austin", "tx", "texas", "dallas", "houston",
-     "minneapolis", "mn", "central time")
-_add("North America", -5, "new york", "ny", "nyc", "boston", "ma", "toronto", "montreal", "ontario",
-     "atlanta", "ga", "miami", "fl", "washington dc", "dc", "nc", "pa", "philadelphia", "est")
-_add("North America", -6, "usa", "us", "united states", "america", "canada", "remote - us",
-     "north america")
-_add("Latin America", -6, "mexico", "mexico city", "guadalajara")
-_add("Latin America", -5, "bogota", "bogotá", "colombia", "lima", "peru", "medellin", "medellín")
-_add("Latin America", -3, "brazil", "são paulo", "sao paulo", "rio", "buenos aires", "argentina",
-     "santiago", "chile", "montevideo", "uruguay", "latam")
-_add("Europe", 0, "london", "uk", "united kingdom", "england", "dublin", "ireland", "lisbon",
-     "portugal", "edinburgh", "scotland", "manchester")
-_add("Europe", 1, "berlin", "germany", "munich", "paris", "france", "amsterdam", "netherlands",
-     "madrid", "spain", "barcelona", "rome", "italy", "milan", "zurich", "switzerland", "vienna",
-     "austria", "warsaw", "poland", "stockholm", "sweden", "oslo", "norway", "copenhagen", "denmark",
-     "brussels", "belgium", "prague", "czech", "eu", "europe", "cet", "budapest", "hungary")
-_add("Europe", 2, "athens", "greece", "helsinki", "finland", "kyiv", "ukraine", "bucharest",
-     "romania", "sofia", "bulgaria", "tallinn", "estonia", "riga", "vilnius")
-_add("Africa", 1, "lagos", "nigeria", "abuja", "casablanca", "morocco")
-_add("Africa", 2, "cape town", "johannesburg", "south africa", "cairo", "egypt")
-_add("Africa", 3, "nairobi", "kenya", "addis ababa", "ethiopia", "africa")
-_add("Africa", 0, "accra", "ghana", "dakar", "senegal")
-_add("Middle East", 2, "tel aviv", "israel", "jerusalem")
-_add("Middle East", 3, "istanbul", "turkey", "riyadh", "saudi", "doha", "qatar")
-_add("Middle East", 4, "dubai", "uae", "abu dhabi")
-_add("South Asia", 5.5, "india", "pune", "bangalore", "bengaluru", "mumbai", "delhi", "new delhi",
-     "hyderabad", "chennai", "kolkata", "noida", "gurgaon", "gurugram", "ist")
-_add("South Asia", 5, "pakistan", "karachi", "lahore", "islamabad")
-_add("South Asia", 6, "bangladesh", "dhaka")
-_add("South Asia", 5.75, "nepal", "kathmandu")
-_add("South Asia", 5.5, "sri lanka", "colombo")
-_add("Southeast Asia", 8, "singapore", "manila", "philippines", "kuala lumpur", "malaysia")
-_add("Southeast Asia", 7, "jakarta", "indonesia", "bangkok", "thailand", "ho chi minh", "vietnam",
-     "hanoi")
-_add("East Asia", 9, "tokyo", "japan", "seoul", "korea", "south korea")
-_add("East Asia", 8, "beijing", "shanghai", "china", "hong kong", "taipei", "taiwan", "shenzhen")
-_add("Oceania", 8, "perth")
-_add("Oceania", 10, "sydney", "melbourne", "brisbane", "australia", "nsw", "new south wales")
-_add("Oceania", 12, "auckland", "wellington", "new zealand", "nz")
-
-_KEYWORDS = sorted(_GAZETTEER, key=len, reverse=True)
+def _flag_country(flag: str) -> str:
+    return "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in flag)
 
 
-def locate(location: str) -> Place:
-    """The region and UTC offset (hours) of a free-text location; UNKNOWN when unrecognised or blank."""
-    text = re.sub(r"[^\w\s+\-]", " ", (location or "").casefold())
-    text = " " + re.sub(r"\s+", " ", text).strip() + " "
-    if not text.strip():
-        return UNKNOWN
-    for keyword in _KEYWORDS:
-        if f" {keyword} " in text:
-            return _GAZETTEER[keyword]
+def _strip_filler(words: list[str]) -> list[str]:
+    while words and words[0] in _LEADING_FILLER:
+        words = words[1:]
+    while words and words[-1] in _TRAILING_FILLER:
+        words = words[:-1]
+    return words
+
+
+def _mention(phrase: str, candidates: list, whole: bool, after_name: bool = False) -> _Mention:
+    short = len(phrase.replace(" ", "")) <= SHORT_CHARS
+    # time-zone abbreviations are a curated list that leaves out the ones that are also words
+    curated = whole and (phrase in SHORT_DECIDES or candidates[0].kind == "zone")
+    if short and not curated and whole and after_name:  # "City, ST": the code qualifies a place we do not know
+        return _Mention(tuple(candidates), decides=True, by_population=False)
+    return _Mention(tuple(candidates), decides=not short or curated)
+
+
+def _part_mentions(part: str, after_name: bool = False) -> list[_Mention]:
+    """The names in one part: the part as written, else without filler, else word by word.
+    `after_name`: the part follows a comma after a part naming something ("Park City, UT")."""
+    index = gazetteer()
+    folded = fold(part)
+    words = _strip_filler(folded.split())
+    if not words or folded in NOWHERE or " ".join(words) in NOWHERE:
+        return []
+    for phrase in (folded, " ".join(words)):
+        if found := index.lookup(phrase):
+            return [_mention(phrase, found, whole=True, after_name=after_name)]
+    words = " ".join(words).replace("-", " ").split()
+    mentions, i = [], 0
+    while i < len(words):
+        for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+            phrase = " ".join(words[i:j])
+            if j - i == 1 and (phrase in _LEADING_FILLER or phrase in _TRAILING_FILLER):
+                continue
+            if found := index.lookup(phrase):
+                mentions.append(_mention(phrase, found, whole=False))
+                i = j
+                break
+        else:
+            i += 1
+    return mentions
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Every name in a free-text location, in the order written: clocks, flags, then the parts."""
+    index = gazetteer()
+    mentions = []
+    for sign, hours, minutes in _OFFSET.findall(text):
+        offset = (int(hours) + int(minutes or 0) / 60) * (-1 if sign in "-−–" else 1)
+        if -12 <= offset <= 14 and (zone := index.zone_for_offset(offset)):
+            mentions.append(_Mention((Candidate("zone", zone, "Unknown", zone),), decides=True))
+    text = _OFFSET.sub(" , ", text)
+    for flag in _FLAG.findall(text):
+        if (country := index.country_candidates.get(_flag_country(flag))) is not None:
+            mentions.append(_Mention((country,), decides=True))
+    after_name = False
+    for part in _PART_BREAK.split(_FLAG.sub(" , ", text)):
+        mentions += _part_mentions(part, after_name)
+        after_name = after_name or bool(_strip_filler(fold(part).split()))
+    return mentions
+
+
+def _clock_agrees(a, b) -> bool:
+    return a.time_zone is None or b.time_zone is None or same_clock(a.time_zone, b.time_zone)
+
+
+def _contains(outer, inner) -> bool:
+    """Whether the place `outer` (a qualifier's candidate) is compatible with the place `inner`."""
+    if outer.key == inner.key:
+        return True
+    if outer.kind == "country":
+        return inner.country == outer.country
+    if outer.kind == "subdivision":
+        return inner.country == outer.country and (outer.admin1 is None or inner.admin1 in (None, outer.admin1))
+    if outer.kind == "city":
+        return inner.country == outer.country and _clock_agrees(inner, outer)
+    regions_agree = "Unknown" in (outer.region, inner.region) or outer.region == inner.region
+    return regions_agree and _clock_agrees(inner, outer)
+
+
+def _disagree(a, b) -> bool:
+    return ("Unknown" not in (a.region, b.region) and a.region != b.region) or not _clock_agrees(a, b)
+
+
+def _pick(candidates: list, by_population: bool = True):
+    """The most populous candidate, or None when one at least 1/DOMINANCE its size disagrees (any
+    that disagrees, when not `by_population`)."""
+    unique = list({c.key: c for c in candidates}.values())
+    best = max(unique, key=lambda c: c.weight)
+    dominance = DOMINANCE if by_population else float("inf")
+    if any(_disagree(best, other) and other.weight * dominance >= best.weight for other in unique if other is not best):
+        return None
+    return best
+
+
+def _decide(mentions: list[_Mention]) -> Place:
+    """The most specific name that every other name fits; a name that fits no other is dropped
+    ("Park City, UT": not the Park City that is Bridgeport, Connecticut, so Utah). A name that may
+    not decide alone ("UT") may still be the most specific when another name decides ("USA")."""
+    remaining = list(mentions)
+    while any(m.decides for m in remaining):
+        main = min(remaining, key=lambda m: (-m.rank, not m.decides))
+        qualifiers = [m for m in remaining if m is not main]
+        fits = [c for c in main.candidates if all(any(_contains(q, c) for q in m.candidates) for m in qualifiers)]
+        if not fits:
+            remaining.remove(main)
+            continue
+        best = _pick(fits, main.by_population)
+        if best is None:
+            return UNKNOWN
+        zone = best.time_zone
+        if zone is None:  # "USA (EST)": the country says where, the qualifier says which clock
+            zones = [q.time_zone for m in qualifiers for q in m.candidates if q.time_zone and _contains(q, best)]
+            zone = zones[0] if zones else None
+        region = best.region
+        if region == "Unknown" and zone:
+            region = "Unknown" if best.kind == "zone" else gazetteer().region_of_zone(zone)
+        return Place(region, zone)
     return UNKNOWN
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def locate(location: str) -> Place:
+    """The region and IANA time zone of a free-text location; UNKNOWN when blank, unrecognised,
+    ambiguous or contradictory. A bare UTC offset gives a zone but no region ("UTC+1" says the
+    clock, not the place)."""
+    if not location or not location.strip():
+        return UNKNOWN
+    return _decide(_mentions(location))
+
+
+def utc_offset(time_zone: str | None, on: dt.date) -> float | None:
+    """The zone's UTC offset in hours on the date (daylight saving included); None for no zone."""
+    if not time_zone:
+        return None
+    return zone_offset(time_zone, on)

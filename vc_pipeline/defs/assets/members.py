@@ -74,13 +74,16 @@ def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, 
 
 @round_asset(NormalizedMembers)
 def normalized_members(context: dg.AssetExecutionContext, synthetic_members: pd.DataFrame):
-    """Member profiles on fixed vocabularies: role taxonomy, career stage 1–6, region and UTC
-    offset, cleaned text; what had to be guessed is flagged per member and counted."""
-    table, counts = normalize_members(synthetic_members)
+    """Member profiles on fixed vocabularies: role taxonomy, career stage 1–6, region, IANA time
+    zone and the UTC offset on the round's start date, cleaned text; what had to be guessed is
+    flagged per member and counted, with the places the lookup did not recognise."""
+    table, counts = normalize_members(synthetic_members, round_of(context))
     table = stamp_round(table, round_of(context))
     return dg.MaterializeResult(
         value=table,
-        metadata={**counts.model_dump(), "similar_role_requests": int(table["wants_similar_role"].sum()),
+        metadata={**counts.model_dump(exclude={"places_unrecognised"}),
+                  "places_unrecognised": dg.MetadataValue.json(counts.places_unrecognised),
+                  "similar_role_requests": int(table["wants_similar_role"].sum()),
                   **{name: dg.MetadataValue.md(markdown_table(frame)) for name, frame in members_overview(table).items()}},
         check_results=[schema_check(NormalizedMembers, table)],
     )
