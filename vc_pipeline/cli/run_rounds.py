@@ -159,6 +159,11 @@ def print_round(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> N
         f"SELECT metric, value FROM {qualified(connection, 'fairness_report')} WHERE round = ? ORDER BY rowid", [round_date]
     ).fetchall()
     print("  fairness: " + ", ".join(f"{m}={'n/a' if pd.isna(v) else round(v, 3)}" for m, v in report))
+    placed, zoned, total = connection.execute(
+        f"SELECT count(*) FILTER (region <> 'Unknown' OR time_zone IS NOT NULL), count(time_zone), count(*) "
+        f"FROM {members} WHERE round = ?", [round_date]).fetchone()
+    print(f"  places: {placed} of {total} members placed, {zoned} with a time zone "
+          "(normalized_members metadata lists the places not recognised)")
 
 
 def main() -> int:
