@@ -17,13 +17,17 @@ export VC_MEMBERS_MODE ?= synthetic
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test audit dev sample simulate bench clean
+.PHONY: run test lint audit dev sample simulate bench clean
 
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
 
-test: $(INSTALLED) $(CHROMIUM) audit
+test: $(INSTALLED) $(CHROMIUM) lint audit
 	$(PY) -m pytest
+
+# pycodestyle, pyflakes and import order (ruff; settings in pyproject.toml)
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check vc_pipeline vc_pipeline_tests
 
 # Known vulnerabilities in the pinned dependencies (pip-audit); fails on any. VC_AUDIT_STRICT=1 also
 # fails when a pin could not be audited (see vc_pipeline/cli/audit.py).

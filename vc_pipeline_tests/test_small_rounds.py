@@ -10,8 +10,15 @@ import pytest
 from vc_pipeline.history.pairs import earlier_pairs
 from vc_pipeline.profile.taxonomy import map_role, wants_similar_role
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
-from vc_pipeline_tests.conftest import (best_total_brute_force, group_total, materialize_round,
-                                        objective_problem, round_assets, round_resources, stored_round)
+from vc_pipeline_tests.conftest import (
+    best_total_brute_force,
+    group_total,
+    materialize_round,
+    objective_problem,
+    round_assets,
+    round_resources,
+    stored_round,
+)
 
 ROUNDS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
 ROLE_HEADER = "Which option best represents your role?"

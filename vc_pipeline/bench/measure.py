@@ -61,8 +61,8 @@ def measure_round(n: int) -> dict:
     from vc_pipeline.settings import apply_defaults
 
     apply_defaults()
-    from vc_pipeline.defs.resources import folder_resources
     from vc_pipeline.definitions import defs
+    from vc_pipeline.defs.resources import folder_resources
 
     day = dt.date(2026, 1, 1)
     with tempfile.TemporaryDirectory() as folder:

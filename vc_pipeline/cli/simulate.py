@@ -23,8 +23,18 @@ from pathlib import Path
 import yaml
 
 from vc_pipeline.cli.run_rounds import ERROR_CHECK_EXIT, CheckEvaluation, RoundRun, run_round
-from vc_pipeline.settings import (CONTROLS_DIR, DUCKDB_PATH, EXPORT_DIR, HASH_KEY, MEMBERS_MODE, OPENAI_API_KEY,
-                                  REPORT_DIR, SURVEY_DIR, apply_defaults)
+from vc_pipeline.errors import SettingsError, UserError
+from vc_pipeline.settings import (
+    CONTROLS_DIR,
+    DUCKDB_PATH,
+    EXPORT_DIR,
+    HASH_KEY,
+    MEMBERS_MODE,
+    OPENAI_API_KEY,
+    REPORT_DIR,
+    SURVEY_DIR,
+    apply_defaults,
+)
 from vc_pipeline.simulate.community import Community, community_rounds, pick_no_shows, simulation_rounds
 from vc_pipeline.simulate.figures import round_figures, table_header, table_line, trend_chart
 from vc_pipeline.store.tables import connect
@@ -136,14 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         community = Community(members=args.members, return_share=args.return_share, join_share=args.join_share,
                               no_show_share=args.no_show_share, seed=args.seed)
-    except ValueError as error:
+    except SettingsError as error:
         parser.error(str(error))
     with tempfile.TemporaryDirectory(prefix="vc-simulation-") as temporary:
         workdir = (args.workdir or Path(temporary)).resolve()
         with simulation_settings(workdir):
             try:
                 return simulate(community, args.rounds, workdir, args.out)
-            except ValueError as error:  # too many rounds for the partitions
+            except UserError as error:  # e.g. more rounds than have ended
                 print(f"simulate: {error}", file=sys.stderr)
                 return 1
 

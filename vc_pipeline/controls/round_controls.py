@@ -14,11 +14,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from vc_pipeline.errors import UserError
 from vc_pipeline.members.pseudonym import member_id, normalize_email
 from vc_pipeline.survey.reader import one_line
 
 
-class ControlsError(ValueError):
+class ControlsError(UserError, ValueError):
     """A controls file that cannot be used; the message names the file and the field."""
 
 

@@ -15,7 +15,8 @@ def schema_spec(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetCheckSpec
                              description=f"pandera {model.__name__}: {(model.__doc__ or '').strip()}")
 
 
-def schema_check(model: type[pa.DataFrameModel], table: pd.DataFrame, row_numbers: pd.Series | None = None) -> dg.AssetCheckResult:
+def schema_check(model: type[pa.DataFrameModel], table: pd.DataFrame,
+                 row_numbers: pd.Series | None = None) -> dg.AssetCheckResult:
     """Validate `table`; the result's metadata names column, check and count, never a cell value."""
     failures = schema_failures(model, table, row_numbers)
     lines = ["| column | check | rows failing | first rows |", "|---|---|---|---|"]

@@ -11,11 +11,20 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from vc_pipeline.controls.round_controls import RoundControls, load_controls
 from vc_pipeline.defs.io_manager import RoundTableIOManager
 from vc_pipeline.members.llm_paraphrase import LlmSettings
-from vc_pipeline.controls.round_controls import RoundControls, load_controls
-from vc_pipeline.settings import (CONTROLS_DIR, DEFAULTS, DUCKDB_PATH, HASH_KEY, MEMBERS_MODE, OPENAI_API_KEY, OPENAI_BASE_URL,
-                                  OPENAI_MODEL, SURVEY_DIR)
+from vc_pipeline.settings import (
+    CONTROLS_DIR,
+    DEFAULTS,
+    DUCKDB_PATH,
+    HASH_KEY,
+    MEMBERS_MODE,
+    OPENAI_API_KEY,
+    OPENAI_BASE_URL,
+    OPENAI_MODEL,
+    SURVEY_DIR,
+)
 from vc_pipeline.store.tables import connect
 from vc_pipeline.survey.reader import read_survey, survey_path
 
@@ -40,12 +49,6 @@ class OrganizerControls(dg.ConfigurableResource):
     def for_round(self, round_date: dt.date) -> RoundControls:
         return load_controls(self.controls_dir, f"{round_date:%Y-%m-%d}")
 
-    def for_round_or_fail(self, round_date: dt.date) -> RoundControls:
-        """The round's controls; a bad controls file fails the step with its message (file and field)."""
-        try:
-            return self.for_round(round_date)
-        except ValueError as error:  # includes ControlsError
-            raise dg.Failure(description=str(error)) from None
 
 
 class RoundStore(dg.ConfigurableResource):

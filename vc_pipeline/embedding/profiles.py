@@ -6,7 +6,6 @@ import pandas as pd
 from vc_pipeline.embedding.cache import EmbeddingCache
 from vc_pipeline.embedding.model import embed_texts
 
-
 # A "tweet-sized" summary is ~100 characters; a longer one is cut at a word so the skills after it
 # still fit in the model's 256-word-piece window instead of being cut off.
 SUMMARY_CHARS = 600

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vc_pipeline.errors import ExportError, check_member_mode
 from vc_pipeline.export.intros import intros_markdown
 from vc_pipeline.export.meeting_window import meeting_window
 from vc_pipeline.members.build import latest_submissions
@@ -83,14 +84,14 @@ def group_people(pairing: pd.DataFrame, normalized_members: pd.DataFrame, raw_su
     elif mode == "synthetic":
         contacts = fabricated_contacts(normalized_members)
     else:
-        raise ValueError(f"VC_MEMBERS_MODE is '{mode}'; expected 'synthetic' or 'passthrough'")
+        check_member_mode(mode)
     profiles = normalized_members[["member_id", *PROFILE_COLUMNS]]
     people = (pairing.drop(columns=["round"], errors="ignore")
               .merge(profiles, on="member_id", how="left", validate="one_to_one")
               .merge(contacts, on="member_id", how="left", validate="one_to_one"))
     unmatched = int((people["role"].isna() | people["name"].isna()).sum())
     if unmatched:
-        raise ValueError(f"{unmatched} of the round's {len(people)} paired members match no member profile"
+        raise ExportError(f"{unmatched} of the round's {len(people)} paired members match no member profile"
                          f"{' or no respondent under this hash key' if mode == 'passthrough' else ''}: "
                          "was the round paired under another VC_HASH_KEY or VC_MEMBERS_MODE?")
     people = people.sort_values(["group_id", "member_id"], kind="stable").reset_index(drop=True)

@@ -7,6 +7,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from vc_pipeline.errors import check_member_mode
 from vc_pipeline.members.llm_paraphrase import LlmReport, LlmSettings, MemberText, ResponseCache, paraphrase_with_llm
 from vc_pipeline.members.names import fabricate_name
 from vc_pipeline.members.paraphrase import paraphrase_skills, paraphrase_text
@@ -150,5 +151,5 @@ def build_members(raw: pd.DataFrame, mode: MembersMode, key: str, noise: NoiseRa
     elif mode == "synthetic":
         table, report = synthetic_members(respondents, key, noise, llm)
     else:
-        raise ValueError(f"VC_MEMBERS_MODE is '{mode}'; expected 'synthetic' or 'passthrough'")
+        check_member_mode(mode)
     return Members(table=table, respondents=len(respondents), duplicate_submissions=duplicates, llm=report)

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vc_pipeline.errors import UserError
 
-class SolverFailed(RuntimeError):
-    """The solver did not prove an optimum (time limit, error); no solution values were read."""
+
+class SolverFailed(UserError, RuntimeError):
+    """The solver did not prove an optimum (time limit, error); no solution values were read. A
+    user error: the message names the status, and a longer time limit or fewer rules can fix it."""
 
 
 @dataclass

@@ -36,7 +36,8 @@ def rematch(pairing: pd.DataFrame, no_shows: set[str], scores: np.ndarray, ids: 
     """The round as it really happens: `pairing` (ilp_pairing rows), `no_shows` (member ids),
     `scores` and `forbidden` (N×N over `ids`, the stranded members), `levels` (the round's rules
     in order over `ids`, see pairing.rule_order). Stranded members meet a stranded backup first,
-    the rest are paired optimally under the rules in their order; whoever is left is `unpaired`. Returns FINAL_COLUMNS rows with `source` planned / backup / rematch / no_show / unpaired."""
+    the rest are paired optimally under the rules in their order; whoever is left is `unpaired`.
+    Returns FINAL_COLUMNS rows with `source` planned / backup / rematch / no_show / unpaired."""
     index = {m: i for i, m in enumerate(ids)}
     stranded = stranded_members(pairing, no_shows)
     allowed = (lambda a, b: not forbidden[index[a], index[b]])

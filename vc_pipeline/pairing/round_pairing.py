@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from vc_pipeline.errors import UserError
 from vc_pipeline.pairing.backups import choose_backups
 from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules, pin_mask
 from vc_pipeline.pairing.levers import adjusted_scores
@@ -23,7 +24,7 @@ FEW_FRESH_PARTNERS = 3
 __all__ = ["PAIRING_COLUMNS", "RoundHistory", "RoundInfeasible", "RoundPairing", "pair_round", "solve_round"]
 
 
-class RoundInfeasible(ValueError):
+class RoundInfeasible(UserError, ValueError):
     """The round's hard constraints cannot all hold; the message names members and constraints."""
 
 

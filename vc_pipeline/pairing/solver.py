@@ -8,11 +8,10 @@ from typing import Literal
 
 import numpy as np
 
-from vc_pipeline.pairing.master import Budget, Columns, MasterSolution, SolverFailed, solve_master
 from vc_pipeline.pairing.greedy import greedy_pairing
+from vc_pipeline.pairing.master import Budget, Columns, MasterSolution, SolverFailed, solve_master
+from vc_pipeline.pairing.pricing import Duals, best_candidates, price_pairs, price_triads, triad_value, violated_odd_sets
 from vc_pipeline.pairing.relaxation import RoundRelaxation
-from vc_pipeline.pairing.pricing import (Duals, best_candidates, price_pairs, price_triads, triad_value,
-                                        violated_odd_sets)
 
 OddMode = Literal["bye", "triad"]
 _EPS = 1e-7

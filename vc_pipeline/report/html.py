@@ -56,7 +56,8 @@ figcaption{font-weight:600}img{max-width:100%}figure.wide{grid-column:1 / span 2
 def render_report(round_date: dt.date, metrics: dict[str, float], previous: dict[str, float],
                   checks: list[CheckOutcome], charts: dict[str, bytes]) -> str:
     """The report page: checks, every metric beside the previous round's, and the charts."""
-    figures = "\n".join(f'<figure class="{"wide" if name == "trend" else ""}"><figcaption>{CHART_TITLES.get(name, name)}</figcaption>'
+    figures = "\n".join(f'<figure class="{"wide" if name == "trend" else ""}">'
+                        f'<figcaption>{CHART_TITLES.get(name, name)}</figcaption>'
                         f'<img alt="{CHART_TITLES.get(name, name)}" src="{data_uri(png)}"></figure>'
                         for name, png in charts.items())
     return f"""<!DOCTYPE html>

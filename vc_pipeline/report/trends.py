@@ -35,6 +35,7 @@ def replace_trends(connection: duckdb.DuckDBPyConnection, table: pd.DataFrame) -
     """Store `table` as `vc.fairness_trends`, replacing what was there (it is rebuilt from every round)."""
     connection.register("trends_rows", table)
     try:
-        connection.execute(f"CREATE OR REPLACE TABLE {qualified(connection, TRENDS_TABLE)} AS SELECT * FROM trends_rows").fetchall()
+        table = qualified(connection, TRENDS_TABLE)
+        connection.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM trends_rows").fetchall()
     finally:
         connection.unregister("trends_rows")

@@ -109,7 +109,8 @@ class Fabricator:
         email = f"{_ascii(first)}.{_ascii(last)}{rng.choice(['', '', str(rng.randint(1, 99))])}@{rng.choice(v.EMAIL_DOMAINS)}"
         slack = "" if rng.random() < 0.1 else f"@{_ascii(first)}{_ascii(last)[:1]}{rng.randint(1, 999)}"
         slug = "".join(rng.choices(string.ascii_lowercase + string.digits, k=6))
-        linkedin = "" if rng.random() < 0.15 else f"{rng.choice(['https://www.', 'https://', ''])}linkedin.com/in/{_ascii(first)}-{_ascii(last)}-{slug}"
+        linkedin = ("" if rng.random() < 0.15  # the prefix is drawn only when there is a URL, as before
+                    else f"{rng.choice(['https://www.', 'https://', ''])}linkedin.com/in/{_ascii(first)}-{_ascii(last)}-{slug}")
         company = "" if rng.random() < 0.05 else self.company_faker.company()
         similar = role in v.SIMILAR_ROLE_FRIENDLY and rng.random() < 0.3
         return Respondent(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from vc_pipeline.errors import SettingsError
 from vc_pipeline.sample.generate import Fabricator, Respondent, form_export
 from vc_pipeline.survey.form import KEEP_REGISTERED
 
@@ -33,12 +34,12 @@ class Community:
 
     def __post_init__(self):
         if self.members < 2:
-            raise ValueError("members: a round needs at least 2 people")
+            raise SettingsError("members: a round needs at least 2 people")
         for name in ("return_share", "no_show_share"):
             if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(f"{name}: expected a share between 0 and 1")
+                raise SettingsError(f"{name}: expected a share between 0 and 1")
         if not 0 <= self.join_share < 1:
-            raise ValueError("join_share: expected a share from 0 up to (not including) 1")
+            raise SettingsError("join_share: expected a share from 0 up to (not including) 1")
 
 
 @dataclass(frozen=True)
@@ -92,5 +93,5 @@ def simulation_rounds(partition_keys: list[str], count: int) -> list[str]:
     round now open, left for the organizers' real round)."""
     ended = partition_keys[:-1]
     if count < 1 or count > len(ended):
-        raise ValueError(f"rounds: between 1 and {len(ended)} rounds have ended ({ended[0]} to {ended[-1]})")
+        raise SettingsError(f"rounds: between 1 and {len(ended)} rounds have ended ({ended[0]} to {ended[-1]})")
     return ended[-count:]

@@ -7,14 +7,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from vc_pipeline.errors import UserError
 from vc_pipeline.settings import DB_SCHEMA
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(UserError, RuntimeError):
     """Another process holds the DuckDB file's write lock for longer than we wait."""
 
 
-class SchemaChanged(RuntimeError):
+class SchemaChanged(UserError, RuntimeError):
     """The rows to store have a column whose type differs from the stored table's (its schema changed
     since an earlier round was written); nothing is written."""
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from vc_pipeline.errors import UserError
 from vc_pipeline.survey.form import COLUMNS, HEADERS
 
 
-class SurveyError(ValueError):
+class SurveyError(UserError, ValueError):
     """A survey export that cannot be read; the message names file, row and column."""
 
 

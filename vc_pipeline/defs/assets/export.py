@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from vc_pipeline.defs.assets.round_asset import DUCKDB_POOL
+from vc_pipeline.defs.assets.round_asset import DUCKDB_POOL, user_errors_fail_the_step
 from vc_pipeline.defs.partitions import round_of, rounds
 from vc_pipeline.defs.resources import MemberSettings
 from vc_pipeline.export.organizer import export_folder, write_round_export
@@ -17,11 +17,9 @@ def organizer_export(context: dg.AssetExecutionContext, ilp_pairing: pd.DataFram
     and backups) and `intros.md` (one intro per group). The files hold PII (passthrough mode);
     nothing is stored in DuckDB and the metadata carries only counts and the two paths."""
     round_date = round_of(context)
-    try:
+    with user_errors_fail_the_step():
         export = write_round_export(ilp_pairing, normalized_members, raw_survey, member_settings.mode,
                                     member_settings.hash_key, export_folder(round_date), round_date)
-    except ValueError as error:
-        raise dg.Failure(description=str(error)) from None
     return dg.MaterializeResult(metadata={
         "mode": member_settings.mode, "members": export.members, "pairs": export.pairs, "triads": export.triads,
         "byes": export.byes, "members_with_email": export.members_with_email,

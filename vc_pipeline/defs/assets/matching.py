@@ -4,21 +4,22 @@ from typing import Optional
 
 import dagster as dg
 import pandas as pd
+from pydantic import ValidationError
 
+from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
+from vc_pipeline.errors import SettingsError
 from vc_pipeline.history.pairs import round_history, unpaired_earlier_rounds
-from vc_pipeline.pairing.master import SolverFailed
-from vc_pipeline.pairing.round_pairing import (FEW_FRESH_PARTNERS, PAIRING_COLUMNS, RoundInfeasible, add_fits,
-                                               group_pairs, solve_round)
+from vc_pipeline.pairing.round_pairing import FEW_FRESH_PARTNERS, PAIRING_COLUMNS, add_fits, group_pairs, solve_round
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.schemas import IlpPairing, ScoreMatrix
-from vc_pipeline.store.pair_scores import pair_components, score_matrix_array
 from vc_pipeline.scoring.pair_scores import score_pairs
 from vc_pipeline.scoring.weights import ScoreWeights
+from vc_pipeline.store.pair_scores import pair_components, score_matrix_array
+from vc_pipeline.survey.reader import one_line
 
 _DEFAULT = ScoreWeights()
 
@@ -95,9 +96,9 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     round_date, (start, end) = round_of(context), context.partition_time_window
     try:
         settings = PairingSettings(**config.model_dump())
-    except ValueError as error:
-        raise dg.Failure(description=f"ilp_pairing: {error}") from None
-    controls = organizer_controls.for_round_or_fail(round_date)
+    except ValidationError as error:  # the launchpad's values, checked against the plain settings
+        raise SettingsError(f"ilp_pairing: {one_line(str(error))}") from None
+    controls = organizer_controls.for_round(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
     members = normalized_members.sort_values("member_id").reset_index(drop=True)
     with store.connection() as connection:
@@ -105,11 +106,8 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
                                 bye_rounds=settings.bye_rotation_rounds)
         raw = score_matrix_array(connection, start, end, list(members["member_id"]))
         unpaired = unpaired_earlier_rounds(connection, round_date)
-    try:
-        result = solve_round(members, raw, history, settings, blocked=id_pairs(controls.blocks, key, mode),
-                             pinned=id_pairs(controls.pins, key, mode))
-    except (RoundInfeasible, SolverFailed) as error:
-        raise dg.Failure(description=str(error)) from None
+    result = solve_round(members, raw, history, settings, blocked=id_pairs(controls.blocks, key, mode),
+                         pinned=id_pairs(controls.pins, key, mode))
     with store.connection() as connection:
         components = pair_components(connection, start, end, group_pairs(result.table))
     table = stamp_round(add_fits(result.table, components)[PAIRING_COLUMNS], round_date)

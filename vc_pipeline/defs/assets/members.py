@@ -19,7 +19,6 @@ from vc_pipeline.schemas import NormalizedMembers, SyntheticMembers
 from vc_pipeline.settings import DEV_HASH_KEY
 from vc_pipeline.store.response_cache import StoreResponseCache
 
-
 _NOISE = NoiseRates()
 DRIFT_CHECK = ("distribution_drift", f"WARN when the synthetic round's role, career-stage or region mix is "
                                      f"further than {DRIFT_LIMIT} (total variation distance) from the real round's.")
@@ -50,14 +49,11 @@ def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, 
         context.log.warning("VC_HASH_KEY is the development default: set a secret key for real exports")
     noise = NoiseRates(location=config.location_noise, career_stage=config.career_stage_noise,
                        role_title=config.role_title_noise)
-    try:
-        opted_out = set(organizer_controls.for_round(round_of(context)).opt_outs)
-        raw_survey = raw_survey[~raw_survey["email"].map(normalize_email).isin(opted_out)]
-        with ExitStack() as stack:
-            members = build_members(raw_survey, member_settings.mode, member_settings.hash_key, noise,
-                                    _llm(member_settings, store, stack))
-    except ValueError as error:  # includes ControlsError
-        raise dg.Failure(description=str(error)) from None
+    opted_out = set(organizer_controls.for_round(round_of(context)).opt_outs)
+    raw_survey = raw_survey[~raw_survey["email"].map(normalize_email).isin(opted_out)]
+    with ExitStack() as stack:
+        members = build_members(raw_survey, member_settings.mode, member_settings.hash_key, noise,
+                                _llm(member_settings, store, stack))
     table = stamp_round(members.table, round_of(context))
     drift = distribution_drift(latest_submissions(raw_survey)[0], table)
     drift_check = dg.AssetCheckResult(check_name=DRIFT_CHECK[0], passed=max(drift.values()) <= DRIFT_LIMIT,

@@ -5,11 +5,11 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
+from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.assets.round_asset import DUCKDB_POOL, round_asset
 from vc_pipeline.defs.checks import schema_check
 from vc_pipeline.defs.io_manager import column_schema
 from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.controls.round_controls import id_pairs
 from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.history.pairs import earlier_pairs, worse_off_members
 from vc_pipeline.report.charts import round_charts, trend_chart
@@ -73,7 +73,7 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
         worse_off_before = worse_off_members(connection, round_date)
         scores = score_matrix_array(connection, start, end, list(members["member_id"]))
         earlier = stored_reports(connection, up_to=round_date)
-    controls = organizer_controls.for_round_or_fail(round_date)
+    controls = organizer_controls.for_round(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
     facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing,
                        blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)),

@@ -1,4 +1,9 @@
-"""What every round asset shares: partitions, store, pool, group and its blocking schema check."""
+"""What every round asset shares: partitions, store, pool, group, its blocking schema check, and
+user errors shown as one-line step failures."""
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 import pandas as pd
@@ -6,6 +11,7 @@ import pandera.pandas as pa
 
 from vc_pipeline.defs.checks import schema_spec
 from vc_pipeline.defs.partitions import rounds
+from vc_pipeline.errors import UserError
 
 # The shared store queued runs wait for (dagster.yaml: limit 1, counted per run).
 DUCKDB_POOL = "duckdb"
@@ -16,9 +22,15 @@ def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, s
     """Decorate a function as a round-partitioned asset stored in DuckDB (schema `vc`, table named
     after the asset) whose output is validated by `model` as a blocking check. `extra_checks` are
     (name, description) of further, non-blocking checks the asset reports; `deps` are upstream
-    assets the function reads from the store itself (too large to load as a DataFrame)."""
+    assets the function reads from the store itself (too large to load as a DataFrame). A UserError
+    raised by the function fails the step with its message and no traceback."""
 
     def decorate(fn):
+        @functools.wraps(fn)
+        def body(*args, **kwargs):
+            with user_errors_fail_the_step():
+                return fn(*args, **kwargs)
+
         return dg.asset(
             name=fn.__name__,
             partitions_def=rounds,
@@ -30,9 +42,19 @@ def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, s
             deps=list(deps),
             check_specs=[schema_spec(fn.__name__, model),
                          *(dg.AssetCheckSpec(name, asset=fn.__name__, description=text) for name, text in extra_checks)],
-        )(fn)
+        )(body)
 
     return decorate
+
+
+@contextmanager
+def user_errors_fail_the_step() -> Iterator[None]:
+    """A UserError inside becomes a dg.Failure with its one-line message (the user's to act on);
+    any other exception passes through with its traceback (a bug)."""
+    try:
+        yield
+    except UserError as error:
+        raise dg.Failure(description=str(error)) from None
 
 
 def stamp_round(table: pd.DataFrame, round_date) -> pd.DataFrame:

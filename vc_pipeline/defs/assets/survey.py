@@ -10,7 +10,7 @@ from vc_pipeline.report.eda import survey_overview
 from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.schemas import RawSurvey
 from vc_pipeline.survey.carry_over import with_carry_over
-from vc_pipeline.survey.reader import SurveyError, require_respondents
+from vc_pipeline.survey.reader import require_respondents
 
 
 @round_asset(RawSurvey)
@@ -18,13 +18,10 @@ def raw_survey(context: dg.AssetExecutionContext, survey_files: SurveyFiles, sto
     """The round's survey export (`<VC_SURVEY_DIR>/<round>.csv`), one row per submission, plus
     earlier respondents who asked to stay registered and did not re-submit (`carried_over`,
     numbered after the export's rows). Holds PII."""
-    try:
-        table = survey_files.read(round_of(context))
-        with store.connection() as connection:
-            table = with_carry_over(connection, round_of(context), table)
-        require_respondents(table, survey_files.path(round_of(context)))
-    except SurveyError as error:
-        raise dg.Failure(description=str(error)) from None
+    table = survey_files.read(round_of(context))
+    with store.connection() as connection:
+        table = with_carry_over(connection, round_of(context), table)
+    require_respondents(table, survey_files.path(round_of(context)))
     overview = {name: dg.MetadataValue.md(markdown_table(frame)) for name, frame in survey_overview(table).items()}
     return dg.MaterializeResult(
         value=table,
