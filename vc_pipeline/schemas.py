@@ -36,7 +36,6 @@ class RawSurvey(RoundTable):
     """raw_survey: one row per submission, as exported (the only table holding PII)."""
 
     source_row: Series[int] = pa.Field(ge=1, unique=True)
-    carried_over: Series[bool]
     respondent_id: Series[str]
     submitted_at: Series[str]
     name: Series[str]
@@ -52,6 +51,7 @@ class RawSurvey(RoundTable):
     skills: Series[str]
     buddy_preferences: Series[str]
     keep_registered: Series[str] = pa.Field(isin=[*KEEP_REGISTERED, ""])
+    carried_over: Series[bool]
 
     @pa.check("email", name="is an email address")
     def _email(cls, email: Series[str]) -> Series[bool]:
@@ -173,6 +173,12 @@ class FairnessReport(RoundTable):
     metric: Series[str] = pa.Field(unique=True)
     value: Series[float] = pa.Field(nullable=True)
 
+
+
+def columns_of(model: type[pa.DataFrameModel]) -> list[str]:
+    """The model's columns in declaration order (inherited first): what code that builds or reads
+    the table uses, so each table's columns are declared once, here."""
+    return list(model.to_schema().columns)
 
 
 class Failure(NamedTuple):

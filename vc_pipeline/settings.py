@@ -1,6 +1,8 @@
-"""Runtime settings: their environment variable names and documented defaults."""
+"""Runtime settings: their environment variable names and documented defaults.
 
-import os
+Only the resource layer (`vc_pipeline.orchestration.environment`) and the command-line entry
+points read the environment; everything else takes values and paths as arguments.
+"""
 
 DUCKDB_PATH = "VC_DUCKDB_PATH"
 SURVEY_DIR = "VC_SURVEY_DIR"
@@ -19,7 +21,8 @@ SURVEY_SENSOR = "VC_SURVEY_SENSOR"
 DEV_HASH_KEY = "vc-development-key-not-secret"
 
 DEFAULTS = {
-    DUCKDB_PATH: "data/vc.duckdb",
+    # any file name but vc.duckdb: a file named like the schema makes `vc.table` ambiguous in DuckDB
+    DUCKDB_PATH: "data/rounds.duckdb",
     SURVEY_DIR: "data/surveys",
     MEMBERS_MODE: "synthetic",
     HASH_KEY: DEV_HASH_KEY,
@@ -33,14 +36,3 @@ DEFAULTS = {
 }
 
 DB_SCHEMA = "vc"
-
-
-def setting(name: str) -> str:
-    """The setting's value now: its environment variable when set and not empty, else its default."""
-    return os.environ.get(name) or DEFAULTS[name]
-
-
-def apply_defaults() -> None:
-    """Set every unset runtime setting to its default, so `dg.EnvVar` always resolves."""
-    for name, value in DEFAULTS.items():
-        os.environ.setdefault(name, value)

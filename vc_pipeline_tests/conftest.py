@@ -11,16 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from vc_pipeline.settings import apply_defaults
-
-apply_defaults()
+from vc_pipeline.orchestration.resources import folder_resources, round_definitions
 
 # CI must not depend on which random examples a run happens to draw
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-from vc_pipeline.defs.resources import folder_resources  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "surveys"
@@ -28,21 +24,27 @@ SAMPLE_ROUNDS = ("2026-10-01", "2026-11-01")
 TEST_KEY = "test-hash-key"
 
 
+def pytest_collection_modifyitems(items):
+    """A test of the sample rounds is slow: the session's first one materializes both (about 40 s)."""
+    for item in items:
+        if "sample_store" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def round_resources(database: Path, survey_dir: Path, mode: str = "synthetic", key: str = TEST_KEY,
                     controls_dir: Path | None = None) -> dict:
-    """The pipeline's resources pointed at a test store, survey folder and controls folder."""
+    """The pipeline's resources pointed at a test store, survey folder and controls folder (exports
+    and reports beside the store)."""
     return folder_resources(database, survey_dir, mode=mode, hash_key=key, controls_dir=controls_dir)
 
 
 def round_assets():
-    from vc_pipeline.definitions import defs
-
-    return list(defs.assets)
+    return list(round_definitions().assets)
 
 
 def materialize_round(round_key: str, database: Path, survey_dir: Path, *, instance=None, mode="synthetic",
                       raise_on_error=True):
-    """Materialize all seven assets (and their checks) of one round."""
+    """Materialize every round asset (and its checks) of one round."""
     return dg.materialize(
         round_assets(), partition_key=round_key, resources=round_resources(database, survey_dir, mode),
         instance=instance, raise_on_error=raise_on_error,
@@ -70,40 +72,22 @@ def best_total_brute_force(scores: np.ndarray, forbidden: set[tuple[int, int]]) 
     return best
 
 
-def _temporary_folder_setting(tmp_path_factory, variable: str, name: str):
-    """Point `variable` at a fresh temporary folder for the session, then restore it."""
-    folder = tmp_path_factory.mktemp(name)
-    previous = os.environ.get(variable)
-    os.environ[variable] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop(variable, None)
-    else:
-        os.environ[variable] = previous
-
-
-@pytest.fixture(scope="session", autouse=True)
-def export_folder(tmp_path_factory):
-    """Organizer exports (real-looking PII) go to a temporary folder, never into the checkout."""
-    yield from _temporary_folder_setting(tmp_path_factory, "VC_EXPORT_DIR", "exports")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def report_folder(tmp_path_factory):
-    """Fairness reports (HTML) go to a temporary folder, never into the checkout."""
-    yield from _temporary_folder_setting(tmp_path_factory, "VC_REPORT_DIR", "reports")
-
-
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory):
     """Both sample rounds materialized in order into one temporary DuckDB, with their instance."""
     folder = tmp_path_factory.mktemp("sample_store")
     surveys = folder / "surveys"
     shutil.copytree(SAMPLE_DIR, surveys)
-    database = folder / "vc.duckdb"
+    database = folder / "rounds.duckdb"
     instance = dg.DagsterInstance.ephemeral()
     results = [materialize_round(key, database, surveys, instance=instance) for key in SAMPLE_ROUNDS]
     return {"database": database, "surveys": surveys, "instance": instance, "results": results}
+
+
+@pytest.fixture(scope="session")
+def report_folder(sample_store) -> Path:
+    """Where the sample rounds' HTML fairness reports were written (beside their store)."""
+    return sample_store["database"].parent / "reports"
 
 
 def round_date(key: str) -> dt.date:
@@ -123,7 +107,7 @@ def stored_round(database: Path, day: dt.date) -> dict:
 
     settings = PairingSettings()
     with duckdb.connect(str(database), read_only=True) as connection:
-        read = (lambda t: connection.execute(f'SELECT * FROM "vc"."vc".{t} WHERE round = ?', [day]).fetchdf())
+        read = (lambda t: connection.execute(f'SELECT * FROM vc.{t} WHERE round = ?', [day]).fetchdf())
         members = read("normalized_members").sort_values("member_id").reset_index(drop=True)
         history = round_history(connection, day, lookback=settings.lookback_rounds, bye_rounds=settings.bye_rotation_rounds)
         return {"members": members, "scores": read("score_matrix"), "pairing": read("ilp_pairing"),

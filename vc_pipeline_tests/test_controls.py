@@ -39,16 +39,17 @@ def test_bad_files_name_the_file_and_the_field(tmp_path, content, message):
     assert "2026-04-01.yaml" in str(error.value)
 
 
+@pytest.mark.slow
 def test_opt_outs_pins_and_blocks_change_the_pairing(tmp_path):
     export = _feasible(generate_rounds([DAY], [10], seed=9, duplicates=0)[DAY])
     export["Do you have a preference on who your buddy should be?"] = "No preference"
     write_rounds(tmp_path / "surveys", {DAY: export})
     emails = list(export["Your email address"])
-    database = tmp_path / "vc.duckdb"
+    database = tmp_path / "rounds.duckdb"
 
     def partners():
         with duckdb.connect(str(database), read_only=True) as connection:
-            rows = connection.execute('SELECT member_id, partner_id FROM "vc"."vc".ilp_pairing').fetchall()
+            rows = connection.execute('SELECT member_id, partner_id FROM vc.ilp_pairing').fetchall()
         return dict(rows)
 
     materialize_round("2026-04-01", database, tmp_path / "surveys", mode="passthrough")

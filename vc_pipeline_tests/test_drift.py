@@ -5,8 +5,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from vc_pipeline.members.build import NoiseRates, build_members, latest_submissions
+from vc_pipeline.members.build import NoiseRates, build_members
 from vc_pipeline.members.drift import DRIFT_LIMIT, distribution_drift
+from vc_pipeline.survey.latest import latest_submissions
 from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import SAMPLE_DIR
 
@@ -20,7 +21,7 @@ def frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def sample_round():
     raw = read_survey(SAMPLE_DIR / "2026-10-01.csv", dt.date(2026, 10, 1))
-    respondents, _ = latest_submissions(raw)  # the people members are drawn from
+    respondents = latest_submissions(raw)  # the people members are drawn from
     return raw, respondents
 
 

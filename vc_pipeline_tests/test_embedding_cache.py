@@ -24,7 +24,7 @@ TEXTS = [KUBERNETES, "", CHURN, "   ", KUBERNETES]
 @pytest.fixture
 def database(tmp_path):
     # Named like the real store, so a bare `vc.table` would be ambiguous.
-    return tmp_path / "vc.duckdb"
+    return tmp_path / "rounds.duckdb"
 
 
 def embed_once(database, texts):
@@ -100,11 +100,12 @@ def embeddings_metadata(result) -> dict:
     return {key: value.value for key, value in event.materialization.metadata.items()}
 
 
+@pytest.mark.slow
 def test_rematerializing_a_round_costs_no_model_call(tmp_path):
     rounds = [dt.date(2026, 5, 1), dt.date(2026, 6, 1)]
     exports = generate_rounds(rounds, [8, 8], seed=3, duplicates=0)
     write_rounds(tmp_path / "surveys", {day: _feasible(export) for day, export in exports.items()})
-    database = tmp_path / "vc.duckdb"
+    database = tmp_path / "rounds.duckdb"
 
     def run(day):
         return embeddings_metadata(materialize_round(f"{day:%Y-%m-%d}", database, tmp_path / "surveys",

@@ -4,8 +4,8 @@ import dagster as dg
 import pytest
 
 from vc_pipeline.controls.round_controls import ControlsError
-from vc_pipeline.defs.assets.round_asset import user_errors_fail_the_step
 from vc_pipeline.errors import ExportError, SettingsError, UserError, check_member_mode
+from vc_pipeline.orchestration.round_asset import user_errors_fail_the_step
 from vc_pipeline.pairing.master import SolverFailed
 from vc_pipeline.pairing.round_pairing import RoundInfeasible
 from vc_pipeline.store.tables import SchemaChanged, StoreBusy

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from vc_pipeline.defs.assets.export import organizer_export
+from vc_pipeline.defs.organizer_export import organizer_export
 from vc_pipeline.export.intros import escape_markdown, intros_markdown, shared_skills
 from vc_pipeline.export.organizer import escape_cell, group_people, pairs_table, write_pairs_csv, write_round_export
 from vc_pipeline.members.pseudonym import member_id
@@ -146,18 +146,18 @@ def test_write_round_export_writes_both_files_and_counts(tmp_path):
     assert (export.members, export.pairs, export.triads, export.byes, export.members_with_email) == (3, 1, 0, 1, 3)
 
 
-def test_the_asset_exports_every_group_with_the_respondents_emails(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_the_asset_exports_every_group_with_the_respondents_emails(tmp_path):
     day = dt.date(2026, 3, 1)
     exports = generate_rounds([day], [9], seed=11, duplicates=0)
     write_rounds(tmp_path / "surveys", {d: _feasible(t) for d, t in exports.items()})
-    monkeypatch.setenv("VC_EXPORT_DIR", str(tmp_path / "exports"))
-    database = tmp_path / "vc.duckdb"
+    database = tmp_path / "rounds.duckdb"
     assets = [a for a in round_assets() if organizer_export.key not in a.keys] + [organizer_export]
     result = dg.materialize(assets, partition_key=f"{day:%Y-%m-%d}", resources=round_resources(
         database, tmp_path / "surveys", mode="passthrough"))
     assert result.success
     with duckdb.connect(str(database), read_only=True) as connection:
-        groups = connection.execute('SELECT count(DISTINCT group_id) FROM "vc"."vc".ilp_pairing').fetchall()[0][0]
+        groups = connection.execute('SELECT count(DISTINCT group_id) FROM vc.ilp_pairing').fetchall()[0][0]
     with (tmp_path / "exports" / "2026-03-01" / "pairs.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert len(rows) == groups == 5

@@ -71,6 +71,7 @@ def test_best_threshold_maximizes_f1_on_hand_made_cosines():
     assert (result.precision, result.recall, result.positives, result.pairs) == (pytest.approx(0.8), 1.0, 4, 8)
 
 
+@pytest.mark.slow
 def test_committed_wish_threshold_is_the_calibrated_one():
     from vc_pipeline.scoring.wish_calibration import calibrate
 

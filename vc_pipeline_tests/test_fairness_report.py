@@ -11,7 +11,7 @@ from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, round_date
 
 def _report(database, key: str) -> dict[str, float]:
     with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute('SELECT metric, value FROM "vc"."vc".fairness_report WHERE round = ?',
+        rows = connection.execute('SELECT metric, value FROM vc.fairness_report WHERE round = ?',
                                   [round_date(key)]).fetchall()
     return dict(rows)
 
@@ -44,13 +44,14 @@ def test_charts_are_in_the_ui_metadata(sample_store):
 
 def test_trends_put_both_rounds_side_by_side(sample_store):
     with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
-        trends = connection.execute('SELECT * FROM "vc"."vc".fairness_trends').fetchdf().set_index("metric")
+        trends = connection.execute('SELECT * FROM vc.fairness_trends').fetchdf().set_index("metric")
     assert list(trends.columns) == [*SAMPLE_ROUNDS, "change"]
     latest, earlier = (_report(sample_store["database"], k) for k in reversed(SAMPLE_ROUNDS))
     assert trends.loc["members", SAMPLE_ROUNDS[1]] == latest["members"]
     assert trends.loc["score_median", "change"] == pytest.approx(latest["score_median"] - earlier["score_median"])
 
 
+@pytest.mark.browser
 def test_html_report_renders_in_headless_chromium(sample_store, report_folder):
     page_path = report_folder / f"{SAMPLE_ROUNDS[-1]}.html"
     text = page_path.read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from vc_pipeline.defs.assets.report import scoring_wish_threshold
+from vc_pipeline.defs.fairness_report import scoring_wish_threshold
 from vc_pipeline.scoring.weights import ScoreWeights
 
 

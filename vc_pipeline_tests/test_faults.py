@@ -14,14 +14,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from vc_pipeline.defs.io_manager import RoundTableIOManager
-from vc_pipeline.defs.resources import RoundStore
 from vc_pipeline.embedding.model import ModelFilesAltered, load_model, model_folder, verify_model_files
+from vc_pipeline.orchestration.io_manager import RoundTableIOManager
+from vc_pipeline.orchestration.resources import RoundStore
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline.store.tables import SchemaChanged, StoreBusy, connect, replace_round
 from vc_pipeline.store.turn import store_turn
 from vc_pipeline_tests.conftest import materialize_round, round_assets, round_resources
 from vc_pipeline_tests.store_checks import hold_store, hold_turn, python_child, store_snapshot, wait_for_text
+
+# rounds through Dagster, killed and held stores in subprocesses
+pytestmark = pytest.mark.slow
 
 DAYS = [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
 LAST = f"{DAYS[-1]:%Y-%m-%d}"
@@ -57,7 +60,7 @@ def _errors(result) -> str:
 
 def _pairing_rows(database) -> pd.DataFrame:
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute('SELECT * FROM "vc"."vc".ilp_pairing WHERE round = ? ORDER BY member_id',
+        return connection.execute('SELECT * FROM vc.ilp_pairing WHERE round = ? ORDER BY member_id',
                                   [DAYS[-1]]).fetchdf()
 
 
@@ -67,8 +70,8 @@ def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     write_rounds(folder / "surveys", generate_rounds(DAYS, [20, 20, 20], seed=7))
     for day in DAYS[:-1]:
-        materialize_round(f"{day:%Y-%m-%d}", folder / "vc.duckdb", folder / "surveys", mode="passthrough")
-    store = {"folder": folder, "database": folder / "vc.duckdb", "surveys": folder / "surveys", "faults": []}
+        materialize_round(f"{day:%Y-%m-%d}", folder / "rounds.duckdb", folder / "surveys", mode="passthrough")
+    store = {"folder": folder, "database": folder / "rounds.duckdb", "surveys": folder / "surveys", "faults": []}
     assert _materialize(store, UP_TO_SCORES).success
     store["before"] = store_snapshot(store["database"])
     return store
@@ -181,10 +184,10 @@ def test_a_solver_time_limit_fails_naming_the_status_and_keeps_the_stored_pairin
 
 def test_a_stored_column_of_another_type_fails_clearly_and_changes_nothing(store, tmp_path):
     assert "pairing" in store, "needs the kill tests"
-    copy = tmp_path / "vc.duckdb"
+    copy = tmp_path / "rounds.duckdb"
     shutil.copy(store["database"], copy)
     with duckdb.connect(str(copy)) as connection:  # as if an older version had stored score as text
-        connection.execute('ALTER TABLE "vc"."vc".ilp_pairing ALTER score TYPE VARCHAR').fetchall()
+        connection.execute('ALTER TABLE vc.ilp_pairing ALTER score TYPE VARCHAR').fetchall()
     before = store_snapshot(copy)
     result = _materialize(store, PAIRING_ON, database=copy)
     assert not result.success
@@ -194,14 +197,14 @@ def test_a_stored_column_of_another_type_fails_clearly_and_changes_nothing(store
 
 def test_a_stored_table_with_its_columns_in_another_order_is_written_by_name(store, tmp_path):
     assert "pairing" in store, "needs the kill tests"
-    copy = tmp_path / "vc.duckdb"
+    copy = tmp_path / "rounds.duckdb"
     shutil.copy(store["database"], copy)
     with duckdb.connect(str(copy)) as connection:
-        table = '"vc"."vc".ilp_pairing'
+        table = 'vc.ilp_pairing'
         columns = [c for (c,) in connection.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()]
         reordered = ", ".join(f'"{c}"' for c in reversed(columns))
-        for sql in (f'CREATE TABLE "vc"."vc".reordered AS SELECT {reordered} FROM {table}', f"DROP TABLE {table}",
-                    'ALTER TABLE "vc"."vc".reordered RENAME TO ilp_pairing'):
+        for sql in (f'CREATE TABLE vc.reordered AS SELECT {reordered} FROM {table}', f"DROP TABLE {table}",
+                    'ALTER TABLE vc.reordered RENAME TO ilp_pairing'):
             connection.execute(sql).fetchall()
     assert _materialize(store, PAIRING_ON, database=copy).success
     rows = _pairing_rows(copy)

@@ -19,6 +19,9 @@ from vc_pipeline.profile.normalize import MAX_TEXT_CHARS
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import materialize_round
 
+# messy rounds through the whole Dagster pipeline
+pytestmark = pytest.mark.slow
+
 DAY = dt.date(2026, 3, 1)
 KEY = f"{DAY:%Y-%m-%d}"
 ROLE, STAGE, PREFERENCE = ("Which option best represents your role?",
@@ -39,14 +42,14 @@ def _export(size: int, seed: int = 5) -> pd.DataFrame:
 def _run(tmp_path, export: pd.DataFrame):
     write_rounds(tmp_path / "surveys", {DAY: export})
     instance = dg.DagsterInstance.ephemeral()
-    result = materialize_round(KEY, tmp_path / "vc.duckdb", tmp_path / "surveys", instance=instance,
+    result = materialize_round(KEY, tmp_path / "rounds.duckdb", tmp_path / "surveys", instance=instance,
                                mode="passthrough", raise_on_error=False)
     return result, instance
 
 
 def _table(database, name: str) -> pd.DataFrame:
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute(f'SELECT * FROM "vc"."vc"."{name}"').fetchdf()
+        return connection.execute(f'SELECT * FROM vc."{name}"').fetchdf()
 
 
 def _failure(result) -> str:
@@ -85,7 +88,7 @@ def messy_round(tmp_path_factory):
     again[EMAIL] = export.loc[4, EMAIL].upper()  # same person, other case
     export = pd.concat([export, again], ignore_index=True)
     result, instance = _run(folder, export)
-    return {"result": result, "instance": instance, "database": folder / "vc.duckdb", "export": export}
+    return {"result": result, "instance": instance, "database": folder / "rounds.duckdb", "export": export}
 
 
 def _member(messy_round, row: int) -> pd.Series:
@@ -152,8 +155,8 @@ def test_the_same_email_twice_keeps_the_latest_and_counts_it(messy_round):
 def test_one_respondent_gets_a_bye(tmp_path):
     result, _ = _run(tmp_path, _export(1))
     assert result.success
-    pairing = _table(tmp_path / "vc.duckdb", "ilp_pairing")
-    assert list(pairing["kind"]) == ["bye"] and len(_table(tmp_path / "vc.duckdb", "score_matrix")) == 0
+    pairing = _table(tmp_path / "rounds.duckdb", "ilp_pairing")
+    assert list(pairing["kind"]) == ["bye"] and len(_table(tmp_path / "rounds.duckdb", "score_matrix")) == 0
 
 
 def test_two_similar_role_requests_with_different_roles_warn_and_pair_them(tmp_path):
@@ -165,7 +168,7 @@ def test_two_similar_role_requests_with_different_roles_warn_and_pair_them(tmp_p
     (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "hard_constraints"]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert check.metadata["violations"].value.count("asked for a similar role") == 2
-    assert set(_table(tmp_path / "vc.duckdb", "ilp_pairing")["kind"]) == {"pair"}
+    assert set(_table(tmp_path / "rounds.duckdb", "ilp_pairing")["kind"]) == {"pair"}
 
 
 @pytest.mark.parametrize("blank_rows", [0, 3], ids=["header_only", "blank_rows_only"])

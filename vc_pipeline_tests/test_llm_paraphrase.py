@@ -23,7 +23,7 @@ def stub():
 
 @pytest.fixture
 def cache(tmp_path):
-    with duckdb.connect(str(tmp_path / "vc.duckdb")) as connection:
+    with duckdb.connect(str(tmp_path / "rounds.duckdb")) as connection:
         yield StoreResponseCache(connection)
 
 
@@ -92,17 +92,18 @@ def test_no_pii_reaches_any_request_or_member(stub, cache):
         assert json.dumps(first_name).casefold().strip('"') not in sent
 
 
+@pytest.mark.slow
 def test_a_whole_round_through_the_openai_path_leaks_nothing_and_reruns_from_cache(stub, tmp_path):
     import dagster as dg
 
-    from vc_pipeline.defs.resources import MemberSettings
+    from vc_pipeline.orchestration.resources import MemberSettings
     from vc_pipeline_tests.conftest import round_assets, round_resources
 
     raw = round_with_self_mentions()
     headers = {c: h for h, c in __import__("vc_pipeline.survey.form", fromlist=["HEADERS"]).HEADERS.items()}
     (tmp_path / "surveys").mkdir()
     raw.drop(columns=["round", "source_row"]).rename(columns=headers).to_csv(tmp_path / "surveys" / "2026-10-01.csv", index=False)
-    resources = round_resources(tmp_path / "vc.duckdb", tmp_path / "surveys")
+    resources = round_resources(tmp_path / "rounds.duckdb", tmp_path / "surveys")
     resources["member_settings"] = MemberSettings(mode="synthetic", hash_key="k", openai_api_key="test-key",
                                                   openai_base_url=stub.base_url)
     selection = [a for a in round_assets() if a.key.to_user_string() in ("raw_survey", "synthetic_members", "normalized_members")]
@@ -110,8 +111,8 @@ def test_a_whole_round_through_the_openai_path_leaks_nothing_and_reruns_from_cac
     metadata = next(e for e in result.get_asset_materialization_events()
                     if e.asset_key.to_user_string() == "synthetic_members").materialization.metadata
     assert metadata["llm_paraphrased"].value == len(raw) and metadata["llm_requests"].value == 2
-    with duckdb.connect(str(tmp_path / "vc.duckdb"), read_only=True) as connection:
-        downstream = "\n".join(connection.execute(f'SELECT * FROM "vc"."vc".{t}').fetchdf().astype(str).to_csv()
+    with duckdb.connect(str(tmp_path / "rounds.duckdb"), read_only=True) as connection:
+        downstream = "\n".join(connection.execute(f'SELECT * FROM vc.{t}').fetchdf().astype(str).to_csv()
                                for t in ("synthetic_members", "normalized_members")).casefold()
     sent = "\n".join(stub.raw_bodies).casefold()
     for column in ("name", "company", "email", "slack_handle", "linkedin_url"):

@@ -19,12 +19,15 @@ from vc_pipeline_tests.conftest import TEST_KEY, materialize_round
 from vc_pipeline_tests.dagster_ui import RUN_STATUS, dagster_dev, graphql
 from vc_pipeline_tests.store_checks import REPO, python_child, store_snapshot
 
+# concurrent runs against a live dagster dev
+pytestmark = pytest.mark.load
+
 DAYS = [dt.date(2025, month, 1) for month in range(1, 12)]
 KEYS = [f"{day:%Y-%m-%d}" for day in DAYS]
 ROUND_CHILD = """
     import json, dagster as dg
     from vc_pipeline.definitions import defs
-    result = defs.resolve_job_def("coffee_round").execute_in_process(
+    result = defs().resolve_job_def("coffee_round").execute_in_process(
         partition_key={key!r}, instance=dg.DagsterInstance.get(), raise_on_error=False)
     print("RESULT " + json.dumps({{"run_id": result.run_id, "success": result.success}}), flush=True)
 """
@@ -62,7 +65,7 @@ def loaded(tmp_path_factory):
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     write_rounds(folder / "surveys", generate_rounds(DAYS, [12] * len(DAYS), seed=17))
-    database = folder / "vc.duckdb"
+    database = folder / "rounds.duckdb"
     results = [materialize_round(key, database, folder / "surveys", mode="passthrough") for key in KEYS[:-1]]
     before = {k: v for k, v in store_snapshot(database).items() if k[1] is not None}  # the rounds, not the caches
     env = {"DAGSTER_HOME": str(home), "VC_DUCKDB_PATH": str(database), "VC_SURVEY_DIR": str(folder / "surveys"),
@@ -106,11 +109,11 @@ def test_history_stays_consistent_after_the_load(loaded):
     assert {k: after.get(k) for k in loaded["before"]} == loaded["before"]  # the ten rounds untouched
     with duckdb.connect(str(loaded["database"]), read_only=True) as connection:
         counts = dict(connection.execute(
-            'SELECT round, count(*) FROM "vc"."vc".ilp_pairing GROUP BY round').fetchall())
+            'SELECT round, count(*) FROM vc.ilp_pairing GROUP BY round').fetchall())
         members = dict(connection.execute(
-            'SELECT round, count(DISTINCT member_id) FROM "vc"."vc".normalized_members GROUP BY round').fetchall())
+            'SELECT round, count(DISTINCT member_id) FROM vc.normalized_members GROUP BY round').fetchall())
         groups = connection.execute(
-            'SELECT round, list(member_id), string_agg(violations, \' \') FROM "vc"."vc".ilp_pairing '
+            'SELECT round, list(member_id), string_agg(violations, \' \') FROM vc.ilp_pairing '
             "WHERE kind IN ('pair', 'triad') GROUP BY round, group_id ORDER BY round").fetchall()
     assert sorted(counts) == DAYS and counts == members  # each round stored once, every member once
     seen = {}
@@ -133,7 +136,7 @@ def test_a_queued_run_and_a_run_outside_the_queue_at_once_both_succeed_in_turn(t
     day = dt.date(2025, 1, 1)
     key = f"{day:%Y-%m-%d}"
     write_rounds(tmp_path / "surveys", generate_rounds([day], [12], seed=5))
-    env = {"VC_DUCKDB_PATH": str(tmp_path / "vc.duckdb"), "VC_SURVEY_DIR": str(tmp_path / "surveys"),
+    env = {"VC_DUCKDB_PATH": str(tmp_path / "rounds.duckdb"), "VC_SURVEY_DIR": str(tmp_path / "surveys"),
            "VC_MEMBERS_MODE": "passthrough", "VC_HASH_KEY": TEST_KEY, "VC_EXPORT_DIR": str(tmp_path / "exports"),
            "VC_CONTROLS_DIR": str(tmp_path / "controls"), "VC_REPORT_DIR": str(tmp_path / "reports"),
            "VC_SURVEY_SENSOR": "stopped"}

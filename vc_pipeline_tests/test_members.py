@@ -6,13 +6,14 @@ import re
 import pandas as pd
 import pytest
 
-from vc_pipeline.members.build import build_members, latest_submissions
+from vc_pipeline.members.build import build_members
 from vc_pipeline.members.paraphrase import paraphrase_skills, paraphrase_text
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.members.redact import redact_own_details
 from vc_pipeline.profile.geography import locate
 from vc_pipeline.profile.taxonomy import map_career_stage, map_role
 from vc_pipeline.survey.form import PII_COLUMNS
+from vc_pipeline.survey.latest import latest_submissions
 from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import SAMPLE_DIR, SAMPLE_ROUNDS
 
@@ -31,8 +32,8 @@ def test_member_id_is_stable_case_insensitive_and_keyed():
 
 def test_latest_submission_wins_and_is_counted(raw_rounds):
     second = raw_rounds[1]
-    latest, dropped = latest_submissions(second)
-    assert dropped == 1 and len(latest) == len(second) - 1
+    latest = latest_submissions(second)
+    assert len(latest) == len(second) - 1
     assert not latest["summary"].str.startswith("(draft)").any()  # the earlier draft lost
 
 

@@ -10,13 +10,16 @@ import pytest
 from vc_pipeline.report.thresholds import CHECKS as FAIRNESS_CHECKS
 from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, group_total, objective_problem, round_date, stored_round
 
+# reads the sample rounds materialized through Dagster
+pytestmark = pytest.mark.slow
+
 ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix",
           "ilp_pairing", "fairness_report")
 
 
 def table(store, name: str, key: str | None = None) -> pd.DataFrame:
     with duckdb.connect(str(store["database"]), read_only=True) as connection:
-        rows = connection.execute(f'SELECT * FROM "vc"."vc"."{name}"').fetchdf()
+        rows = connection.execute(f'SELECT * FROM vc."{name}"').fetchdf()
     return rows if key is None else rows[pd.to_datetime(rows["round"]).dt.date == round_date(key)]
 
 
@@ -41,7 +44,7 @@ def test_each_table_holds_each_round_once_with_a_date_round_column(sample_store)
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema='vc' "
                 "AND table_name=?", [name]).fetchall())
             assert kinds["round"] == "DATE"
-            rounds = {r for (r,) in connection.execute(f'SELECT DISTINCT round FROM "vc"."vc"."{name}"').fetchall()}
+            rounds = {r for (r,) in connection.execute(f'SELECT DISTINCT round FROM vc."{name}"').fetchall()}
             assert rounds == {round_date(k) for k in SAMPLE_ROUNDS}
 
 

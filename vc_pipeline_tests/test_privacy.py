@@ -23,7 +23,7 @@ def _pii_values(surveys) -> set[str]:
 def _downstream_text(database) -> str:
     with duckdb.connect(str(database), read_only=True) as connection:
         return "\n".join(
-            connection.execute(f'SELECT * FROM "vc"."vc"."{name}"').fetchdf().astype(str).to_csv()
+            connection.execute(f'SELECT * FROM vc."{name}"').fetchdf().astype(str).to_csv()
             for name in DOWNSTREAM
         ).casefold()
 
@@ -41,7 +41,7 @@ def test_sample_pii_is_real_and_present_in_raw_survey(sample_store):
     values = _pii_values(sample_store["surveys"])
     assert len(values) > 600  # emails, handles, URLs, companies and names of the ~166 people
     with duckdb.connect(str(sample_store["database"]), read_only=True) as connection:
-        raw = connection.execute('SELECT * FROM "vc"."vc".raw_survey').fetchdf().astype(str).to_csv().casefold()
+        raw = connection.execute('SELECT * FROM vc.raw_survey').fetchdf().astype(str).to_csv().casefold()
     assert len(_leaks(raw, values)) == len(values)  # the scan finds what is there
 
 
@@ -64,10 +64,10 @@ def test_no_pii_in_the_event_log(sample_store):
 
 def test_no_pii_downstream_in_passthrough_mode(sample_store, tmp_path):
     instance = dg.DagsterInstance.ephemeral()
-    materialize_round(SAMPLE_ROUNDS[0], tmp_path / "vc.duckdb", sample_store["surveys"], instance=instance,
+    materialize_round(SAMPLE_ROUNDS[0], tmp_path / "rounds.duckdb", sample_store["surveys"], instance=instance,
                       mode="passthrough")
     values = _pii_values(sample_store["surveys"])
-    assert _leaks(_downstream_text(tmp_path / "vc.duckdb"), values) == []
+    assert _leaks(_downstream_text(tmp_path / "rounds.duckdb"), values) == []
     assert _leaks(_event_log_text(instance), values) == []
 
 

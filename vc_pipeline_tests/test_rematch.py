@@ -5,6 +5,7 @@ import datetime as dt
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 from vc_pipeline.history.pairs import earlier_pairs
 from vc_pipeline.members.pseudonym import member_id
@@ -53,16 +54,17 @@ def test_an_odd_stranded_member_is_unpaired():
     assert final.loc["b", "source"] == "unpaired" and pd.isna(final.loc["b", "partner_id"])
 
 
+@pytest.mark.slow
 def test_a_rematch_after_two_no_shows_updates_history(tmp_path):
     day, later = dt.date(2026, 5, 1), dt.date(2026, 6, 1)
     exports = generate_rounds([day], [10], seed=31, duplicates=0)
     export = _feasible(exports[day])
     export["Do you have a preference on who your buddy should be?"] = "No preference"
     write_rounds(tmp_path / "surveys", {day: export})
-    database = tmp_path / "vc.duckdb"
+    database = tmp_path / "rounds.duckdb"
     materialize_round("2026-05-01", database, tmp_path / "surveys", mode="passthrough")
     with duckdb.connect(str(database), read_only=True) as connection:
-        plan = connection.execute('SELECT member_id, partner_id FROM "vc"."vc".ilp_pairing').fetchdf()
+        plan = connection.execute('SELECT member_id, partner_id FROM vc.ilp_pairing').fetchdf()
     email_of = {member_id(e, TEST_KEY): e for e in export["Your email address"]}
     pairs = plan.dropna().values.tolist()
     a, b = pairs[0]
@@ -71,7 +73,7 @@ def test_a_rematch_after_two_no_shows_updates_history(tmp_path):
     (tmp_path / "surveys" / "controls" / "2026-05-01.yaml").write_text(f"no_shows: [{email_of[a]}, {email_of[c]}]\n")
     materialize_round("2026-05-01", database, tmp_path / "surveys", mode="passthrough")
     with duckdb.connect(str(database), read_only=True) as connection:
-        final = connection.execute('SELECT * FROM "vc"."vc".final_pairing').fetchdf().set_index("member_id")
+        final = connection.execute('SELECT * FROM vc.final_pairing').fetchdf().set_index("member_id")
         met = earlier_pairs(connection, later)
     assert final.loc[b, "partner_id"] == d and final.loc[b, "source"] in ("backup", "rematch")
     assert final.loc[a, "kind"] == "no_show"

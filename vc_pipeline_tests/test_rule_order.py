@@ -98,6 +98,7 @@ def _check_against_brute_force(scores, forbidden, levels, odd):
     assert result.proven_optimal
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(ordered_rounds())
 def test_the_rules_are_kept_in_order_as_brute_force_finds(round_):

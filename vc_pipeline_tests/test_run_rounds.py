@@ -1,7 +1,6 @@
 """`make run`'s entry point: every round in order, printed; reruns replace, failures keep the past."""
 
 import datetime as dt
-import os
 import re
 
 import duckdb
@@ -12,7 +11,11 @@ from vc_pipeline.cli import run_rounds
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.profile.taxonomy import map_role, wants_similar_role
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
+from vc_pipeline_tests.conftest import TEST_KEY
 from vc_pipeline_tests.test_small_rounds import PREFERENCE_HEADER, ROLE_HEADER, _feasible
+
+# make run in process: whole rounds through Dagster
+pytestmark = pytest.mark.slow
 
 ROUNDS = [dt.date(2025, 5, 1), dt.date(2025, 6, 1)]
 JULY = dt.date(2025, 7, 1)
@@ -27,10 +30,14 @@ def rounds_env(tmp_path, monkeypatch):
     write_rounds(tmp_path / "surveys", {d: _feasible(t) for d, t in exports.items()})
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setenv("VC_SURVEY_DIR", str(tmp_path / "surveys"))
+    # the old default file name: a store named like its schema keeps working when set as the path
     monkeypatch.setenv("VC_DUCKDB_PATH", str(tmp_path / "store" / "vc.duckdb"))
     monkeypatch.setenv("VC_CONTROLS_DIR", str(tmp_path / "controls"))
+    monkeypatch.setenv("VC_EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("VC_REPORT_DIR", str(tmp_path / "reports"))
     # passthrough keeps each tiny round's roles as written, so _feasible's guarantee holds
     monkeypatch.setenv("VC_MEMBERS_MODE", "passthrough")
+    monkeypatch.setenv("VC_HASH_KEY", TEST_KEY)
     return tmp_path
 
 
@@ -90,7 +97,7 @@ def test_a_failed_error_check_is_printed_later_rounds_go_on_and_the_run_exits_no
     write_rounds(rounds_env / "surveys", {JULY: _feasible(july)})
     assert run_rounds.run_round(f"{ROUNDS[0]:%Y-%m-%d}").succeeded
     # two members who met in May and both signed up for June, pinned together in June: a repeat
-    emails = {member_id(e, os.environ["VC_HASH_KEY"]): e for e in _export(rounds_env, ROUNDS[0])[EMAIL]}
+    emails = {member_id(e, TEST_KEY): e for e in _export(rounds_env, ROUNDS[0])[EMAIL]}
     with duckdb.connect(str(rounds_env / "store" / "vc.duckdb"), read_only=True) as connection:
         met = connection.execute('SELECT member_id, partner_id FROM "vc"."vc".ilp_pairing WHERE kind = \'pair\'').fetchall()
     june = set(_export(rounds_env, ROUNDS[1])[EMAIL])
@@ -107,8 +114,8 @@ def test_a_failed_error_check_is_printed_later_rounds_go_on_and_the_run_exits_no
     assert [r for r, _, _ in stored(rounds_env / "store" / "vc.duckdb")] == [*ROUNDS, JULY]  # July still paired
     with duckdb.connect(str(rounds_env / "store" / "vc.duckdb"), read_only=True) as connection:
         partner = connection.execute('SELECT partner_id FROM "vc"."vc".ilp_pairing WHERE round = ? AND member_id = ?',
-                                     [ROUNDS[1], member_id(a, os.environ["VC_HASH_KEY"])]).fetchone()
-    assert partner == (member_id(b, os.environ["VC_HASH_KEY"]),)  # the round is stored as the pin wrote it
+                                     [ROUNDS[1], member_id(a, TEST_KEY)]).fetchone()
+    assert partner == (member_id(b, TEST_KEY),)  # the round is stored as the pin wrote it
 
 
 def test_a_failed_warn_check_is_printed_and_the_run_still_succeeds(rounds_env, capsys):

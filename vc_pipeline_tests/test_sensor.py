@@ -8,14 +8,14 @@ import pytest
 
 from vc_pipeline.defs.jobs import round_job
 from vc_pipeline.defs.sensors import default_status, new_survey_sensor
+from vc_pipeline.orchestration.resources import SurveyFiles, round_definitions
 from vc_pipeline.survey.watch import cursor_from_json, cursor_to_json, file_sha256, scan_surveys
 
 ROUND_KEYS = {"2026-10-01", "2026-11-01"}
 
 
 @pytest.fixture
-def surveys(tmp_path, monkeypatch):
-    monkeypatch.setenv("VC_SURVEY_DIR", str(tmp_path))
+def surveys(tmp_path):
     return tmp_path
 
 
@@ -25,8 +25,10 @@ def instance():
         yield ephemeral
 
 
-def evaluate(instance, cursor=None) -> dg.SensorResult:
-    return new_survey_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))
+def evaluate(instance, folder, cursor=None) -> dg.SensorResult:
+    context = dg.build_sensor_context(cursor=cursor, instance=instance,
+                                      resources={"survey_files": SurveyFiles(survey_dir=str(folder))})
+    return new_survey_sensor(context)
 
 
 def sha(data: bytes) -> str:
@@ -44,32 +46,31 @@ def test_sensor_targets_the_round_job_and_is_on_by_default():
 
 @pytest.mark.parametrize(("setting", "status"), [("stopped", "STOPPED"), (" Stopped ", "STOPPED"),
                                                  ("running", "RUNNING"), ("", "RUNNING")])
-def test_a_fresh_instance_can_start_with_the_sensor_off(monkeypatch, setting, status):
-    monkeypatch.setenv("VC_SURVEY_SENSOR", setting)
-    assert default_status() == dg.DefaultSensorStatus[status]
+def test_a_fresh_instance_can_start_with_the_sensor_off(setting, status):
+    assert default_status({"VC_SURVEY_SENSOR": setting}) == dg.DefaultSensorStatus[status]
 
 
 def test_new_export_runs_its_round_once_per_content(surveys, instance):
     export = surveys / "2026-10-01.csv"
     export.write_bytes(b"name,email\nAda,ada@example.org\n")
 
-    first = evaluate(instance)
+    first = evaluate(instance, surveys)
     assert [(r.partition_key, r.run_key) for r in first.run_requests] == [
         ("2026-10-01", f"2026-10-01:{sha(export.read_bytes())[:16]}")]
     assert json.loads(first.cursor) == {"2026-10-01": sha(export.read_bytes())}
 
-    again = evaluate(instance, first.cursor)
+    again = evaluate(instance, surveys, first.cursor)
     assert not again.run_requests and again.skip_reason is not None
     assert again.cursor == first.cursor
 
     export.write_bytes(b"name,email\nAda,ada@example.org\nGrace,grace@example.org\n")
-    changed = evaluate(instance, again.cursor)
+    changed = evaluate(instance, surveys, again.cursor)
     assert [r.partition_key for r in changed.run_requests] == ["2026-10-01"]
     assert changed.run_requests[0].run_key == f"2026-10-01:{sha(export.read_bytes())[:16]}"
     assert changed.run_requests[0].run_key != first.run_requests[0].run_key
 
     (surveys / "2026-11-01.csv").write_bytes(b"name,email\nLin,lin@example.org\n")
-    second_round = evaluate(instance, changed.cursor)
+    second_round = evaluate(instance, surveys, changed.cursor)
     assert [r.partition_key for r in second_round.run_requests] == ["2026-11-01"]
     assert set(json.loads(second_round.cursor)) == {"2026-10-01", "2026-11-01"}
 
@@ -77,7 +78,7 @@ def test_new_export_runs_its_round_once_per_content(surveys, instance):
 @pytest.mark.parametrize("name", ["notes.csv", "2025-06-15.csv", "2026-13-01.csv", "2099-01-01.csv"])
 def test_file_that_is_not_a_round_start_is_named_not_run(surveys, instance, name):
     (surveys / name).write_text("name,email\n")
-    result = evaluate(instance)
+    result = evaluate(instance, surveys)
     assert not result.run_requests
     assert name in result.skip_reason.skip_message
 
@@ -85,21 +86,19 @@ def test_file_that_is_not_a_round_start_is_named_not_run(surveys, instance, name
 def test_non_round_file_does_not_hide_a_round_export(surveys, instance):
     (surveys / "notes.csv").write_text("to do\n")
     (surveys / "2026-10-01.csv").write_text("name,email\n")
-    result = evaluate(instance)
+    result = evaluate(instance, surveys)
     assert [r.partition_key for r in result.run_requests] == ["2026-10-01"]
 
 
-def test_missing_folder_is_a_skip_that_names_it(tmp_path, monkeypatch, instance):
-    monkeypatch.setenv("VC_SURVEY_DIR", str(tmp_path / "absent"))
-    result = evaluate(instance)
+def test_missing_folder_is_a_skip_that_names_it(tmp_path, instance):
+    result = evaluate(instance, tmp_path / "absent")
     assert not result.run_requests and "absent" in result.skip_reason.skip_message
 
 
 def test_the_sensor_loads_with_the_pipeline():
-    from vc_pipeline.definitions import defs
-
-    with_sensor = dg.Definitions.merge(defs, dg.Definitions(sensors=[new_survey_sensor]))
-    assert with_sensor.resolve_sensor_def("new_survey_sensor").job_name == "coffee_round"
+    sensor = round_definitions().resolve_sensor_def("new_survey_sensor")
+    assert sensor is new_survey_sensor and sensor.job_name == "coffee_round"
+    assert round_definitions().resolve_job_def(sensor.job_name).partitions_def == round_job.partitions_def
 
 
 # --- the plain scan ---
@@ -149,8 +148,7 @@ def test_cursor_round_trips_and_rejects_foreign_text():
 
 
 def test_trends_follow_each_round_by_themselves():
-    from vc_pipeline.definitions import defs
-
+    defs = round_definitions()
     sensor = defs.resolve_sensor_def("fairness_trends_automation")
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert sensor.asset_selection.resolve(defs.resolve_asset_graph()) == {dg.AssetKey("fairness_trends")}
@@ -158,8 +156,7 @@ def test_trends_follow_each_round_by_themselves():
 
 
 def test_a_new_round_report_requests_the_trends_once_even_with_rounds_never_run():
-    from vc_pipeline.definitions import defs
-
+    defs = round_definitions()
     trends = dg.AssetKey("fairness_trends")
     with dg.instance_for_test() as instance:
         idle = dg.evaluate_automation_conditions(defs=defs, instance=instance)

@@ -20,6 +20,9 @@ from vc_pipeline_tests.conftest import (
     stored_round,
 )
 
+# small rounds through the whole Dagster pipeline
+pytestmark = pytest.mark.slow
+
 ROUNDS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
 ROLE_HEADER = "Which option best represents your role?"
 PREFERENCE_HEADER = "Do you have a preference on who your buddy should be?"
@@ -46,7 +49,7 @@ def small_store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("small")
     exports = generate_rounds(ROUNDS, [9, 10], seed=11, duplicates=0)
     write_rounds(folder / "surveys", {d: _feasible(t) for d, t in exports.items()})
-    database = folder / "vc.duckdb"
+    database = folder / "rounds.duckdb"
     for day in ROUNDS:
         materialize_round(f"{day:%Y-%m-%d}", database, folder / "surveys", mode="passthrough")
     return folder, database
@@ -74,7 +77,7 @@ def test_rerunning_a_round_replaces_it_and_keeps_the_others(small_store):
     def snapshot():
         with duckdb.connect(str(database), read_only=True) as connection:
             return connection.execute(
-                'SELECT round, count(*), sum(hash(member_id || kind)) FROM "vc"."vc".ilp_pairing GROUP BY round ORDER BY round'
+                'SELECT round, count(*), sum(hash(member_id || kind)) FROM vc.ilp_pairing GROUP BY round ORDER BY round'
             ).fetchall()
 
     before = snapshot()
@@ -88,7 +91,7 @@ def test_a_broken_column_fails_the_blocking_check_and_stops_downstream(tmp_path)
     broken.loc[[2, 7], "Your email address"] = "not an address"
     write_rounds(tmp_path / "surveys", {dt.date(2026, 3, 1): broken})
     instance = dg.DagsterInstance.ephemeral()
-    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", instance=instance,
+    result = materialize_round("2026-03-01", tmp_path / "rounds.duckdb", tmp_path / "surveys", instance=instance,
                                raise_on_error=False)
     assert not result.success
     (check,) = result.get_asset_check_evaluations()
@@ -103,7 +106,7 @@ def test_a_broken_column_fails_the_blocking_check_and_stops_downstream(tmp_path)
 
 def test_a_missing_survey_file_fails_naming_the_file(tmp_path):
     (tmp_path / "surveys").mkdir()
-    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", raise_on_error=False)
+    result = materialize_round("2026-03-01", tmp_path / "rounds.duckdb", tmp_path / "surveys", raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     description = failure.step_failure_data.user_failure_data.description
@@ -113,7 +116,7 @@ def test_a_missing_survey_file_fails_naming_the_file(tmp_path):
 def test_a_missing_column_fails_naming_the_column(tmp_path):
     exports = generate_rounds([dt.date(2026, 3, 1)], [6], seed=5)
     write_rounds(tmp_path / "surveys", {d: t.drop(columns=[ROLE_HEADER]) for d, t in exports.items()})
-    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", raise_on_error=False)
+    result = materialize_round("2026-03-01", tmp_path / "rounds.duckdb", tmp_path / "surveys", raise_on_error=False)
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert ROLE_HEADER in failure.step_failure_data.user_failure_data.description
 
@@ -126,7 +129,7 @@ def test_an_unmeetable_request_warns_names_the_member_and_keeps_the_round_going(
     assert lonely.any()
     export.loc[lonely.idxmax(), PREFERENCE_HEADER] = "Buddy in a similar role"
     write_rounds(tmp_path / "surveys", {dt.date(2026, 3, 1): export})
-    result = materialize_round("2026-03-01", tmp_path / "vc.duckdb", tmp_path / "surveys", mode="passthrough")
+    result = materialize_round("2026-03-01", tmp_path / "rounds.duckdb", tmp_path / "surveys", mode="passthrough")
     checks = {c.check_name: c for c in result.get_asset_check_evaluations() if c.asset_key.to_user_string() == "ilp_pairing"}
     warning = checks["hard_constraints"]
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
@@ -138,7 +141,7 @@ def test_an_unmeetable_request_warns_names_the_member_and_keeps_the_round_going(
 def test_pairing_while_an_earlier_round_is_unpaired_warns_naming_that_round(tmp_path):
     exports = generate_rounds(ROUNDS, [8, 8], seed=3, duplicates=0)
     write_rounds(tmp_path / "surveys", {day: _feasible(export) for day, export in exports.items()})
-    database, surveys = tmp_path / "vc.duckdb", tmp_path / "surveys"
+    database, surveys = tmp_path / "rounds.duckdb", tmp_path / "surveys"
     first, second = (f"{day:%Y-%m-%d}" for day in ROUNDS)
     members_only = dg.AssetSelection.assets("normalized_members").upstream()
     assert dg.materialize(round_assets(), partition_key=first, selection=members_only,

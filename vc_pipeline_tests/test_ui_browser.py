@@ -9,12 +9,16 @@ data/screenshots/latest/ (the README shows copies of them).
 import re
 import shutil
 
+import pytest
 from playwright.sync_api import expect
 
 from vc_pipeline.store.tables import connect, qualified
 from vc_pipeline_tests.browser import chromium_page, screenshot
 from vc_pipeline_tests.conftest import SAMPLE_DIR, TEST_KEY
 from vc_pipeline_tests.dagster_ui import RUN_STATUS, dagster_dev, graphql
+
+# headless Chromium drives the Dagster UI
+pytestmark = pytest.mark.browser
 
 ROUND = "2026-10-01"
 # The whole round (model load included) takes about a minute here; CI's 2 cores may be busier.
@@ -25,7 +29,7 @@ def test_an_organizer_pairs_a_round_from_the_ui(tmp_path):
     surveys = tmp_path / "surveys"
     surveys.mkdir()
     shutil.copy(SAMPLE_DIR / f"{ROUND}.csv", surveys)
-    database = tmp_path / "vc.duckdb"
+    database = tmp_path / "rounds.duckdb"
     env = {"VC_DUCKDB_PATH": str(database), "VC_SURVEY_DIR": str(surveys), "VC_HASH_KEY": TEST_KEY,
            "VC_EXPORT_DIR": str(tmp_path / "exports"), "VC_CONTROLS_DIR": str(tmp_path / "controls"),
            # the round must be launched by hand from the UI, not by the sensor seeing the file

@@ -1,5 +1,5 @@
 """`make bench`: the definitions load, normalized_members on a large round, the solver against
-networkx's exact blossom and the greedy baseline, and whole rounds through all seven assets.
+networkx's exact blossom and the greedy baseline, and whole rounds through every round asset.
 Prints a table and writes the figures to bench-results.json."""
 
 import argparse
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{'N':>6} {'ours s':>9} {'nx s':>9} {'speedup':>9} {'rel diff':>9} {'our total':>11} "
           f"{'greedy':>11} {'ratio':>7} {'proven':>6} {'peak MB':>8}")
     solver = solver_table(args.sizes, args.networkx_up_to)
-    print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  per asset (whole round, all seven assets)")
+    print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  per asset (whole round, every asset)")
     rounds = round_table(args.rounds)
     args.out.write_text(json.dumps({"definitions": definitions, "places": places, "solver": solver, "rounds": rounds}, indent=2))
     print(f"\nwrote {args.out}")

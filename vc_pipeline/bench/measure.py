@@ -1,7 +1,7 @@
 """One measurement per process, so each one's peak memory is its own: `python -m vc_pipeline.bench.measure KIND N`.
 
 Prints one JSON object. KIND is `solver` (random cosine scores, complete graph), `networkx` (the
-exact blossom on the same scores), `round` (a generated round through all seven assets), or
+exact blossom on the same scores), `round` (a generated round through every round asset), or
 `places` (normalize_members on a generated round whose places are written as people write them).
 """
 
@@ -51,26 +51,22 @@ def measure_networkx(n: int) -> dict:
 
 def measure_round(n: int) -> dict:
     import datetime as dt
-    import os
     import tempfile
     from pathlib import Path
 
     import dagster as dg
 
+    from vc_pipeline.orchestration.resources import folder_resources, round_definitions
     from vc_pipeline.sample.generate import generate_rounds, write_rounds
-    from vc_pipeline.settings import apply_defaults
-
-    apply_defaults()
-    from vc_pipeline.definitions import defs
-    from vc_pipeline.defs.resources import folder_resources
+    from vc_pipeline.settings import DEV_HASH_KEY
 
     day = dt.date(2026, 1, 1)
     with tempfile.TemporaryDirectory() as folder:
         write_rounds(Path(folder) / "surveys", generate_rounds([day], [n], seed=n))
-        resources = folder_resources(Path(folder) / "vc.duckdb", Path(folder) / "surveys", mode="synthetic",
-                                     hash_key=os.environ["VC_HASH_KEY"])
+        resources = folder_resources(Path(folder) / "rounds.duckdb", Path(folder) / "surveys", mode="synthetic",
+                                     hash_key=DEV_HASH_KEY)
         started = time.perf_counter()
-        result = dg.materialize(list(defs.assets), partition_key=f"{day:%Y-%m-%d}", resources=resources,
+        result = dg.materialize(list(round_definitions().assets), partition_key=f"{day:%Y-%m-%d}", resources=resources,
                                 raise_on_error=False)
         seconds = time.perf_counter() - started
     steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.get_step_success_events()}

@@ -17,8 +17,7 @@ from pathlib import Path
 import duckdb  # noqa: F401  (type of print_round's connection)
 import pandas as pd
 
-from vc_pipeline.report.html import report_path
-from vc_pipeline.settings import DUCKDB_PATH, SURVEY_DIR, apply_defaults
+from vc_pipeline.settings import DUCKDB_PATH, REPORT_DIR, SURVEY_DIR
 from vc_pipeline.store.tables import connect, qualified
 
 _ROUND_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.csv$")
@@ -105,14 +104,14 @@ def metadata_line(metadata: Mapping[str, object], width: int = _LINE_WIDTH) -> s
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def _execute(job: str, partition_key: str | None = None, instance=None):
+def _execute(job: str, partition_key: str | None = None, instance=None, resources: dict | None = None):
     import dagster as dg
 
-    from vc_pipeline.definitions import defs
+    from vc_pipeline.orchestration.resources import round_definitions
 
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    return defs.resolve_job_def(job).execute_in_process(
+    return round_definitions(resources).resolve_job_def(job).execute_in_process(
         partition_key=partition_key, instance=instance, raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
@@ -125,10 +124,11 @@ def _evaluations(result) -> tuple[CheckEvaluation, ...]:
         for e in result.get_asset_check_evaluations())
 
 
-def run_round(round_key: str, job: str = "coffee_round", instance=None) -> RoundRun:
+def run_round(round_key: str, job: str = "coffee_round", instance=None, resources: dict | None = None) -> RoundRun:
     """Run `job` (coffee_round, or rematch after no-shows) for one round, on `instance` (the
-    DAGSTER_HOME instance, or an ephemeral one, when None): succeeded, the step failures, every check."""
-    result = _execute(job, round_key, instance)
+    DAGSTER_HOME instance, or an ephemeral one, when None) with `resources` (the environment's
+    settings when None): succeeded, the step failures, every check."""
+    result = _execute(job, round_key, instance, resources)
     checks = _evaluations(result)
     if result.success:
         return RoundRun(True, "", checks)
@@ -167,14 +167,17 @@ def print_round(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> N
 
 
 def main() -> int:
-    apply_defaults()
-    survey_dir, database = Path(os.environ[SURVEY_DIR]), Path(os.environ[DUCKDB_PATH])
+    from vc_pipeline.orchestration.environment import setting_now
+
+    survey_dir, database = Path(setting_now(SURVEY_DIR)), Path(setting_now(DUCKDB_PATH))
+    report_dir = Path(setting_now(REPORT_DIR))
     rounds = survey_rounds(survey_dir)
     if not rounds:
         print(f"No round exports (<YYYY-MM-DD>.csv) in {survey_dir}; nothing to pair.", file=sys.stderr)
         return 1
     database.parent.mkdir(parents=True, exist_ok=True)
-    from vc_pipeline.defs.partitions import rounds as round_partitions
+    from vc_pipeline.orchestration.partitions import rounds as round_partitions
+    from vc_pipeline.report.html import report_path
 
     known = set(round_partitions.get_partition_keys())
     stored_with_errors: dict[str, list[CheckEvaluation]] = {}
@@ -191,7 +194,7 @@ def main() -> int:
             return 1
         with connect(database, read_only=True) as connection:
             print_round(connection, dt.date.fromisoformat(key))
-        print(f"  fairness report: {report_path(dt.date.fromisoformat(key))}")
+        print(f"  fairness report: {report_path(report_dir, dt.date.fromisoformat(key))}")
         for check in run.failed_checks:
             print(f"  {check.line()}")
         if run.failed_errors:

@@ -12,29 +12,15 @@ run history are never touched. The table goes to <out>/simulation.json, the char
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 from vc_pipeline.cli.run_rounds import ERROR_CHECK_EXIT, CheckEvaluation, RoundRun, run_round
 from vc_pipeline.errors import SettingsError, UserError
-from vc_pipeline.settings import (
-    CONTROLS_DIR,
-    DUCKDB_PATH,
-    EXPORT_DIR,
-    HASH_KEY,
-    MEMBERS_MODE,
-    OPENAI_API_KEY,
-    REPORT_DIR,
-    SURVEY_DIR,
-    apply_defaults,
-)
 from vc_pipeline.simulate.community import Community, community_rounds, pick_no_shows, simulation_rounds
 from vc_pipeline.simulate.figures import round_figures, table_header, table_line, trend_chart
 from vc_pipeline.store.tables import connect
@@ -42,25 +28,19 @@ from vc_pipeline.store.tables import connect
 SIMULATION_KEY = "vc-simulation-key"  # fabricated people only; any fixed key keeps member ids stable
 
 
-@contextmanager
-def simulation_settings(workdir: Path) -> Iterator[None]:
-    """Every setting pointed into `workdir` (passthrough members, no OpenAI), restored afterwards."""
-    values = {DUCKDB_PATH: workdir / "vc.duckdb", SURVEY_DIR: workdir / "surveys", CONTROLS_DIR: workdir / "controls",
-              EXPORT_DIR: workdir / "exports", REPORT_DIR: workdir / "reports", MEMBERS_MODE: "passthrough",
-              HASH_KEY: SIMULATION_KEY, OPENAI_API_KEY: ""}
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update({name: str(value) for name, value in values.items()})
+STORE = "rounds.duckdb"
+
+
+def simulation_resources(workdir: Path) -> dict:
+    """The pipeline's resources pointed into `workdir` (passthrough members, no OpenAI), its
+    surveys/ and controls/ folders created."""
+    from vc_pipeline.orchestration.resources import folder_resources
+
     for folder in ("surveys", "controls"):
         (workdir / folder).mkdir(parents=True, exist_ok=True)
-    try:
-        apply_defaults()
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return folder_resources(workdir / STORE, workdir / "surveys", mode="passthrough", hash_key=SIMULATION_KEY,
+                            controls_dir=workdir / "controls", export_dir=workdir / "exports",
+                            report_dir=workdir / "reports")
 
 
 def _round_checks(planned: RoundRun, final: RoundRun) -> list[CheckEvaluation]:
@@ -70,20 +50,21 @@ def _round_checks(planned: RoundRun, final: RoundRun) -> list[CheckEvaluation]:
     return [c for c in latest.values() if not c.passed]
 
 
-def simulate_round(sim_round, community: Community, workdir: Path, instance) -> tuple[dict, list[CheckEvaluation]] | str:
+def simulate_round(sim_round, community: Community, workdir: Path, instance,
+                   resources: dict) -> tuple[dict, list[CheckEvaluation]] | str:
     """Pair one simulated round, record its no-shows and re-pair their buddies; returns the round's
     record and failed checks, or the failure message of a run that failed."""
     key, started = f"{sim_round.round_date:%Y-%m-%d}", time.perf_counter()
     sim_round.export.to_csv(workdir / "surveys" / f"{key}.csv", index=False)
-    planned = run_round(key, "coffee_round", instance)
+    planned = run_round(key, "coffee_round", instance, resources)
     if not planned.succeeded:
         return planned.message
     no_shows = pick_no_shows(sim_round.emails, community.no_show_share, seed=f"{community.seed}:{key}")
     (workdir / "controls" / f"{key}.yaml").write_text(yaml.safe_dump({"no_shows": no_shows}), encoding="utf-8")
-    final = run_round(key, "rematch", instance)
+    final = run_round(key, "rematch", instance, resources)
     if not final.succeeded:
         return final.message
-    with connect(workdir / "vc.duckdb", read_only=True) as connection:
+    with connect(workdir / STORE, read_only=True) as connection:
         figures = round_figures(connection, sim_round.round_date)
     failed = _round_checks(planned, final)
     record = {"round": key, "returning": sim_round.returning, "joined": sim_round.joined,
@@ -96,16 +77,17 @@ def simulate(community: Community, rounds: int, workdir: Path, out: Path) -> int
     """Run the simulation in `workdir`, print it, write <out>/simulation.json and .png; the exit status."""
     import dagster as dg
 
-    from vc_pipeline.defs.partitions import rounds as round_partitions
+    from vc_pipeline.orchestration.partitions import rounds as round_partitions
 
     keys = simulation_rounds(round_partitions.get_partition_keys(), rounds)
     dates = [dt.date.fromisoformat(k) for k in keys]
     instance = dg.DagsterInstance.ephemeral()  # shared by the rounds: the rematch reads its round's scoring
+    resources = simulation_resources(workdir)
     print(f"Simulating {rounds} rounds ({keys[0]} to {keys[-1]}) of {community} in {workdir}", flush=True)
     print(table_header(), flush=True)
     records, with_errors, started = [], {}, time.perf_counter()
     for sim_round in community_rounds(dates, community):
-        outcome = simulate_round(sim_round, community, workdir, instance)
+        outcome = simulate_round(sim_round, community, workdir, instance, resources)
         if isinstance(outcome, str):
             print(f"Round {sim_round.round_date} failed; the simulation stops here.\n{outcome}", file=sys.stderr)
             return 1
@@ -150,12 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     with tempfile.TemporaryDirectory(prefix="vc-simulation-") as temporary:
         workdir = (args.workdir or Path(temporary)).resolve()
-        with simulation_settings(workdir):
-            try:
-                return simulate(community, args.rounds, workdir, args.out)
-            except UserError as error:  # e.g. more rounds than have ended
-                print(f"simulate: {error}", file=sys.stderr)
-                return 1
+        try:
+            return simulate(community, args.rounds, workdir, args.out)
+        except UserError as error:  # e.g. more rounds than have ended
+            print(f"simulate: {error}", file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""The round job (all seven assets for one round) and its schedule."""
+"""The round job (every asset of one round), its schedule, and the rematch and trends jobs."""
 
 import dagster as dg
 
-from vc_pipeline.defs.partitions import rounds
+from vc_pipeline.orchestration.partitions import rounds
 
 round_job = dg.define_asset_job(
     "coffee_round",

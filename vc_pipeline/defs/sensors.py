@@ -1,18 +1,16 @@
-"""A sensor that runs a round when its survey export appears in the survey folder or changes."""
+"""new_survey_sensor (a round runs when its export appears or changes) and the sensor that
+rebuilds fairness_trends after each round's report."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
 
-from vc_pipeline.defs.jobs import round_job
-from vc_pipeline.defs.partitions import rounds
-from vc_pipeline.settings import SURVEY_DIR, SURVEY_SENSOR, setting
+from vc_pipeline.orchestration.environment import setting_now
+from vc_pipeline.orchestration.partitions import rounds
+from vc_pipeline.orchestration.resources import SurveyFiles
+from vc_pipeline.settings import SURVEY_DIR, SURVEY_SENSOR
 from vc_pipeline.survey.watch import cursor_from_json, cursor_to_json, scan_surveys
-
-
-def survey_dir() -> Path:
-    """The survey folder, read from `VC_SURVEY_DIR` (default data/surveys) at each evaluation."""
-    return Path(setting(SURVEY_DIR))
 
 
 def round_request(round_key: str, sha256: str) -> dg.RunRequest:
@@ -21,23 +19,25 @@ def round_request(round_key: str, sha256: str) -> dg.RunRequest:
                          tags={"vc/survey_sha256": sha256})
 
 
-def default_status() -> dg.DefaultSensorStatus:
-    """RUNNING unless `VC_SURVEY_SENSOR=stopped`; the UI's toggle overrides it once used."""
-    stopped = setting(SURVEY_SENSOR).strip().lower() == "stopped"
+def default_status(environment: Mapping[str, str] | None = None) -> dg.DefaultSensorStatus:
+    """RUNNING unless `VC_SURVEY_SENSOR=stopped` (in `environment`, default the process's) as the
+    definitions load; the UI's toggle overrides it once used."""
+    stopped = setting_now(SURVEY_SENSOR, environment).strip().lower() == "stopped"
     return dg.DefaultSensorStatus.STOPPED if stopped else dg.DefaultSensorStatus.RUNNING
 
 
-@dg.sensor(job=round_job, minimum_interval_seconds=30, default_status=default_status())
-def new_survey_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+@dg.sensor(job_name="coffee_round", minimum_interval_seconds=30, default_status=default_status())
+def new_survey_sensor(context: dg.SensorEvaluationContext, survey_files: SurveyFiles) -> dg.SensorResult:
     """Launch `coffee_round` for a round when `<VC_SURVEY_DIR>/<round>.csv` appears or its bytes change.
 
-    In: the cursor, JSON {round: sha256} of the exports already run. Out: one RunRequest per new or
-    changed export (oldest round first, run key `<round>:<sha256[:16]>`) and the updated cursor; a
-    SkipReason when nothing changed. `.csv` files that are not a round's start date are logged and
-    named in the SkipReason, never run. On by default (RUNNING), so `make dev` picks up a new export
-    within 30 s; stop it under Automation in the UI, or start with `VC_SURVEY_SENSOR=stopped`.
+    In: the cursor, JSON {round: sha256} of the exports already run, and the survey folder (the
+    `survey_files` resource). Out: one RunRequest per new or changed export (oldest round first,
+    run key `<round>:<sha256[:16]>`) and the updated cursor; a SkipReason when nothing changed.
+    `.csv` files that are not a round's start date are logged and named in the SkipReason, never
+    run. On by default (RUNNING), so `make dev` picks up a new export within 30 s; stop it under
+    Automation in the UI, or start with `VC_SURVEY_SENSOR=stopped`.
     """
-    folder = survey_dir()
+    folder = Path(survey_files.survey_dir)
     if not folder.is_dir():
         return dg.SensorResult(skip_reason=f"no survey folder {folder.resolve()} (set {SURVEY_DIR})")
     scan = scan_surveys(folder, cursor_from_json(context.cursor), set(rounds.get_partition_keys()))

@@ -2,7 +2,6 @@
 
 import functools
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -66,13 +65,15 @@ def load_model(folder: str | None = None):
     """The SentenceTransformer from `folder` (default: the bundled model in site-packages) on CPU,
     after its files pass `verify_model_files`; never contacts a model hub. Cached per folder, so
     the files are hashed once per process."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     folder = folder or str(model_folder())
     verify_model_files(folder)
+    from huggingface_hub.utils import disable_progress_bars
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    # quiet in the run's logs; local_files_only (below) is what keeps the load off the network
+    disable_progress_bars()
+    transformers_logging.set_verbosity_error()
 
     return SentenceTransformer(folder, device="cpu", local_files_only=True)
 

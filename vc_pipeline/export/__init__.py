@@ -3,7 +3,6 @@ intros (intros.md). Besides raw_survey, the only place PII appears; written to f
 
 from vc_pipeline.export.intros import escape_markdown, intros_markdown, shared_skills, why_paired
 from vc_pipeline.export.organizer import (
-                                          EXPORT_DIR,
                                           RoundExport,
                                           escape_cell,
                                           export_folder,
@@ -13,6 +12,6 @@ from vc_pipeline.export.organizer import (
                                           write_round_export,
 )
 
-__all__ = ["EXPORT_DIR", "RoundExport", "escape_cell", "escape_markdown", "export_folder",
+__all__ = ["RoundExport", "escape_cell", "escape_markdown", "export_folder",
            "group_people", "intros_markdown", "pairs_table", "shared_skills", "why_paired", "write_pairs_csv",
            "write_round_export"]

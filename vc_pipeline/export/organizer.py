@@ -22,9 +22,8 @@ import pandas as pd
 from vc_pipeline.errors import ExportError, check_member_mode
 from vc_pipeline.export.intros import intros_markdown
 from vc_pipeline.export.meeting_window import meeting_window
-from vc_pipeline.members.build import latest_submissions
 from vc_pipeline.members.pseudonym import member_id
-from vc_pipeline.settings import EXPORT_DIR, setting
+from vc_pipeline.survey.latest import latest_submissions
 
 CONTACT_COLUMNS = ("email", "slack_handle", "linkedin_url")
 PROFILE_COLUMNS = ("role", "skills", "has_wish", "wants_similar_role", "time_zone")
@@ -50,15 +49,15 @@ class RoundExport:
     members_with_email: int
 
 
-def export_folder(round_date: dt.date) -> Path:
-    """`<VC_EXPORT_DIR>/<YYYY-MM-DD>` (default `data/exports/...`), the variable read at call time."""
-    return Path(setting(EXPORT_DIR)) / f"{round_date:%Y-%m-%d}"
+def export_folder(export_dir: Path, round_date: dt.date) -> Path:
+    """The round's folder of files for the organizers: `<export_dir>/<YYYY-MM-DD>`."""
+    return Path(export_dir) / f"{round_date:%Y-%m-%d}"
 
 
 def respondent_contacts(raw_survey: pd.DataFrame, hash_key: str) -> pd.DataFrame:
     """Passthrough: each respondent's latest submission as `member_id, name, email, slack_handle,
     linkedin_url`, member_id recomputed from the email exactly as synthetic_members does."""
-    respondents, _ = latest_submissions(raw_survey)
+    respondents = latest_submissions(raw_survey)
     contacts = respondents[["name", *CONTACT_COLUMNS]].fillna("").astype(str).reset_index(drop=True)
     contacts.insert(0, "member_id", [member_id(email, hash_key) for email in respondents["email"]])
     return contacts

@@ -11,15 +11,17 @@ from vc_pipeline.errors import check_member_mode
 from vc_pipeline.members.llm_paraphrase import LlmReport, LlmSettings, MemberText, ResponseCache, paraphrase_with_llm
 from vc_pipeline.members.names import fabricate_name
 from vc_pipeline.members.paraphrase import paraphrase_skills, paraphrase_text
-from vc_pipeline.members.pseudonym import member_id, normalize_email, seed_of
+from vc_pipeline.members.pseudonym import member_id, seed_of
 from vc_pipeline.members.redact import redact_own_details
 from vc_pipeline.profile.geography import NEIGHBOURS, REPRESENTATIVE_LOCATIONS, locate
 from vc_pipeline.profile.taxonomy import ROLE_TITLES, map_career_stage, map_role, stage_label
+from vc_pipeline.schemas import SyntheticMembers, columns_of
 from vc_pipeline.survey.form import FREE_TEXT_COLUMNS, PII_COLUMNS, SHAREABLE_COLUMNS
+from vc_pipeline.survey.latest import latest_submissions
 
 MembersMode = Literal["synthetic", "passthrough"]
 
-MEMBER_COLUMNS = ["round", "member_id", "display_name", *SHAREABLE_COLUMNS]
+MEMBER_COLUMNS = columns_of(SyntheticMembers)
 
 
 class NoiseRates(BaseModel):
@@ -45,16 +47,6 @@ class LlmParaphraser:
 
     settings: LlmSettings
     cache: ResponseCache
-
-
-def latest_submissions(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """One row per person (normalized email): the latest submission wins. Returns rows and drops."""
-    ordered = raw.assign(
-        _person=raw["email"].map(normalize_email),
-        _at=pd.to_datetime(raw["submitted_at"], errors="coerce", format="mixed"),
-    ).sort_values(["_at", "source_row"], na_position="first", kind="stable")
-    latest = ordered.drop_duplicates("_person", keep="last").sort_values("source_row")
-    return latest.drop(columns=["_person", "_at"]).reset_index(drop=True), len(raw) - len(latest)
 
 
 def _shareable(respondents: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +136,8 @@ def build_members(raw: pd.DataFrame, mode: MembersMode, key: str, noise: NoiseRa
                   llm: LlmParaphraser | None = None) -> Members:
     """The round's members from its raw survey rows, in the given mode (`llm`: synthetic mode
     paraphrases through OpenAI; passthrough never calls a model)."""
-    respondents, duplicates = latest_submissions(raw)
+    respondents = latest_submissions(raw)
+    duplicates = len(raw) - len(respondents)
     report = None
     if mode == "passthrough":
         table = passthrough_members(respondents, key)

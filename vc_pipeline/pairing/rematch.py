@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 
 from vc_pipeline.pairing.solver import Level, solve_pairing
+from vc_pipeline.schemas import FinalPairing, columns_of
 
-FINAL_COLUMNS = ["round", "member_id", "group_id", "kind", "partner_id", "source"]
+FINAL_COLUMNS = columns_of(FinalPairing)
 
 
 def stranded_members(pairing: pd.DataFrame, no_shows: set[str]) -> list[str]:

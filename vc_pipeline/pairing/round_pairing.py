@@ -13,11 +13,11 @@ from vc_pipeline.pairing.levers import adjusted_scores
 from vc_pipeline.pairing.rule_order import RoundHistory, fresh_partners, member_setbacks, rule_levels
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.pairing.solver import Pairing, solve_pairing
+from vc_pipeline.schemas import IlpPairing, columns_of
 from vc_pipeline.scoring.pair_scores import COMPONENTS
 
 FIT_COLUMNS = [f"fit_{c}" for c in COMPONENTS]
-PAIRING_COLUMNS = ["round", "member_id", "group_id", "kind", "partner_id", "score", *FIT_COLUMNS,
-                   "low_quality", "violations", "setback", "backup_1", "backup_2"]
+PAIRING_COLUMNS = columns_of(IlpPairing)
 # a requester with fewer fresh partners of their role than this is named: the crunch is coming
 FEW_FRESH_PARTNERS = 3
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from vc_pipeline.profile.geography import locate, utc_offset
 from vc_pipeline.profile.taxonomy import map_career_stage, map_role, wants_similar_role
+from vc_pipeline.schemas import NormalizedMembers, columns_of
 
 # A member who left the stage blank is placed at the form's middle stage (3-5 Years) and flagged.
 DEFAULT_CAREER_STAGE = 4
@@ -18,11 +19,7 @@ MAX_UNRECOGNISED_PLACES = 50
 CONTACT_WITHHELD = "(withheld: looks like a contact detail)"
 _CONTACT_LIKE = re.compile(r"@|https?:|www\.|linkedin", re.IGNORECASE)
 
-NORMALIZED_COLUMNS = [
-    "round", "member_id", "display_name", "role", "role_recognised", "career_stage",
-    "career_stage_known", "region", "time_zone", "utc_offset", "wants_similar_role", "summary", "skills",
-    "buddy_preferences", "has_wish",
-]
+NORMALIZED_COLUMNS = columns_of(NormalizedMembers)
 
 
 class NormalizationCounts(BaseModel):

@@ -9,15 +9,14 @@ import numpy as np
 import pandas as pd
 
 from vc_pipeline.report.thresholds import CheckOutcome
-from vc_pipeline.settings import REPORT_DIR, setting
 
 CHART_TITLES = {"score_distribution": "Score distribution", "role_pairs": "Role pairs",
                 "career_stages": "Career-stage mix", "trend": "Trend over rounds"}
 
 
-def report_path(round_date: dt.date) -> Path:
-    """`<VC_REPORT_DIR>/<YYYY-MM-DD>.html` (default `data/reports/...`), the variable read at call time."""
-    return Path(setting(REPORT_DIR)) / f"{round_date:%Y-%m-%d}.html"
+def report_path(report_dir: Path, round_date: dt.date) -> Path:
+    """The round's HTML report: `<report_dir>/<YYYY-MM-DD>.html`."""
+    return Path(report_dir) / f"{round_date:%Y-%m-%d}.html"
 
 
 def data_uri(png: bytes) -> str:

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from vc_pipeline.embedding.profiles import vectors
+from vc_pipeline.schemas import ScoreMatrix, columns_of
 from vc_pipeline.scoring.components import (
     cosine_matrix,
     experience_matrix,
@@ -13,7 +14,7 @@ from vc_pipeline.scoring.components import (
 from vc_pipeline.scoring.weights import ScoreWeights
 
 COMPONENTS = ("preference", "skills", "role", "experience", "location", "preference_met")
-SCORE_COLUMNS = ["round", "member_a", "member_b", "score", *COMPONENTS]
+SCORE_COLUMNS = columns_of(ScoreMatrix)
 
 
 def _per_stater(total: np.ndarray, stated: np.ndarray) -> np.ndarray:

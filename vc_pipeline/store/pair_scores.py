@@ -10,9 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from vc_pipeline.scoring.pair_scores import COMPONENTS
 from vc_pipeline.store.tables import qualified
-
-_COMPONENT_COLUMNS = ("preference", "skills", "role", "experience", "location", "preference_met")
 
 
 def score_matrix_array(connection: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
@@ -39,7 +38,7 @@ def pair_components(connection: duckdb.DuckDBPyConnection, start: dt.datetime, e
     connection.register("wanted_pairs", pairs[["member_a", "member_b"]])
     try:
         return connection.execute(
-            f"SELECT s.member_a, s.member_b, {', '.join('s.' + c for c in _COMPONENT_COLUMNS)} "
+            f"SELECT s.member_a, s.member_b, {', '.join('s.' + c for c in COMPONENTS)} "
             f"FROM {qualified(connection, 'score_matrix')} s JOIN wanted_pairs w USING (member_a, member_b) "
             "WHERE s.round >= ? AND s.round < ?", [start, end]).fetchdf()
     finally:

@@ -19,18 +19,15 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from vc_pipeline.members.pseudonym import normalize_email
+from vc_pipeline.schemas import RawSurvey, columns_of
 from vc_pipeline.store.tables import qualified, table_exists
 from vc_pipeline.survey.form import COLUMNS, KEEP_REGISTERED
+from vc_pipeline.survey.latest import latest_submissions, person_key
 
 SOURCE_TABLE = "raw_survey"
-RAW_COLUMNS = ["round", "source_row", *COLUMNS]
-CARRIED_COLUMNS = [*RAW_COLUMNS, "carried_over"]
+CARRIED_COLUMNS = columns_of(RawSurvey)
+RAW_COLUMNS = [c for c in CARRIED_COLUMNS if c != "carried_over"]
 KEEP_ANSWER = "yes"
-
-
-def _person(email: object) -> str:
-    return normalize_email(email if isinstance(email, str) else "")
 
 
 def _keeps_registration(answer: object) -> bool:
@@ -62,20 +59,6 @@ def earlier_submissions(connection: duckdb.DuckDBPyConnection, round_date: dt.da
     return rows
 
 
-def latest_per_person(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per person (normalized email; blank emails dropped): the latest round wins, then the
-    latest `submitted_at` (unparseable counts as earliest), then the highest `source_row`."""
-    ordered = rows.assign(
-        _person=rows["email"].map(_person),
-        _round=pd.to_datetime(rows["round"]),
-        # utc=True: exports can mix naive and offset timestamps, which would not sort otherwise
-        _at=pd.to_datetime(rows["submitted_at"], errors="coerce", format="mixed", utc=True),
-    )
-    ordered = ordered[ordered["_person"] != ""].sort_values(
-        ["_round", "_at", "source_row"], na_position="first", kind="stable")
-    return ordered.drop_duplicates("_person", keep="last").drop(columns=["_round", "_at"])
-
-
 def carried_over(connection: duckdb.DuckDBPyConnection, round_date: dt.date, current: pd.DataFrame) -> pd.DataFrame:
     """The rows to add to round `round_date` for people who asked to stay registered.
 
@@ -90,12 +73,11 @@ def carried_over(connection: duckdb.DuckDBPyConnection, round_date: dt.date, cur
     earlier = earlier_submissions(connection, round_date)
     if earlier.empty:
         return _empty()
-    latest = latest_per_person(earlier)
-    present = set(current["email"].map(_person)) if "email" in current else set()
-    carried = latest[latest["keep_registered"].map(_keeps_registration) & ~latest["_person"].isin(present)]
+    latest = latest_submissions(earlier)
+    present = set(current["email"].map(person_key)) if "email" in current else set()
+    carried = latest[latest["keep_registered"].map(_keeps_registration) & ~latest["email"].map(person_key).isin(present)]
     if carried.empty:
         return _empty()
-    carried = carried.sort_values(["round", "source_row"], kind="stable").drop(columns=["_person"])
     numbers = pd.to_numeric(current["source_row"], errors="coerce") if "source_row" in current else pd.Series(dtype=float)
     first = int(numbers.max()) + 1 if numbers.notna().any() else 1
     table = carried[COLUMNS].astype("object").where(carried[COLUMNS].notna(), "").reset_index(drop=True)

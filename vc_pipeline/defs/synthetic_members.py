@@ -1,23 +1,21 @@
-"""synthetic_members (the privacy boundary) and normalized_members."""
+"""synthetic_members: the privacy boundary, respondents in, members with no PII out."""
 
 from contextlib import ExitStack
 
 import dagster as dg
 import pandas as pd
 
-from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
-from vc_pipeline.defs.checks import schema_check
-from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
-from vc_pipeline.members.build import LlmParaphraser, NoiseRates, build_members, latest_submissions
+from vc_pipeline.members.build import LlmParaphraser, NoiseRates, build_members
 from vc_pipeline.members.drift import DRIFT_LIMIT, distribution_drift
 from vc_pipeline.members.pseudonym import normalize_email
-from vc_pipeline.profile.normalize import normalize_members
-from vc_pipeline.report.eda import members_overview
-from vc_pipeline.report.tables_md import markdown_table
-from vc_pipeline.schemas import NormalizedMembers, SyntheticMembers
+from vc_pipeline.orchestration.checks import schema_check
+from vc_pipeline.orchestration.partitions import round_of
+from vc_pipeline.orchestration.resources import MemberSettings, OrganizerControls, RoundStore
+from vc_pipeline.orchestration.round_asset import round_asset, stamp_round
+from vc_pipeline.schemas import SyntheticMembers
 from vc_pipeline.settings import DEV_HASH_KEY
 from vc_pipeline.store.response_cache import StoreResponseCache
+from vc_pipeline.survey.latest import latest_submissions
 
 _NOISE = NoiseRates()
 DRIFT_CHECK = ("distribution_drift", f"WARN when the synthetic round's role, career-stage or region mix is "
@@ -55,7 +53,7 @@ def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, 
         members = build_members(raw_survey, member_settings.mode, member_settings.hash_key, noise,
                                 _llm(member_settings, store, stack))
     table = stamp_round(members.table, round_of(context))
-    drift = distribution_drift(latest_submissions(raw_survey)[0], table)
+    drift = distribution_drift(latest_submissions(raw_survey), table)
     drift_check = dg.AssetCheckResult(check_name=DRIFT_CHECK[0], passed=max(drift.values()) <= DRIFT_LIMIT,
                                       severity=dg.AssetCheckSeverity.WARN, metadata={**drift, "limit": DRIFT_LIMIT})
     return dg.MaterializeResult(
@@ -65,21 +63,4 @@ def synthetic_members(context: dg.AssetExecutionContext, config: MembersConfig, 
                   "paraphraser": "openai:" + member_settings.openai_model if members.llm else "offline",
                   **drift, **(members.llm.as_metadata() if members.llm else {})},
         check_results=[schema_check(SyntheticMembers, table), drift_check],
-    )
-
-
-@round_asset(NormalizedMembers)
-def normalized_members(context: dg.AssetExecutionContext, synthetic_members: pd.DataFrame):
-    """Member profiles on fixed vocabularies: role taxonomy, career stage 1–6, region, IANA time
-    zone and the UTC offset on the round's start date, cleaned text; what had to be guessed is
-    flagged per member and counted, with the places the lookup did not recognise."""
-    table, counts = normalize_members(synthetic_members, round_of(context))
-    table = stamp_round(table, round_of(context))
-    return dg.MaterializeResult(
-        value=table,
-        metadata={**counts.model_dump(exclude={"places_unrecognised"}),
-                  "places_unrecognised": dg.MetadataValue.json(counts.places_unrecognised),
-                  "similar_role_requests": int(table["wants_similar_role"].sum()),
-                  **{name: dg.MetadataValue.md(markdown_table(frame)) for name, frame in members_overview(table).items()}},
-        check_results=[schema_check(NormalizedMembers, table)],
     )

@@ -1,4 +1,4 @@
-"""fairness_report (per round, with its checks, charts and HTML page) and fairness_trends (all rounds)."""
+"""fairness_report: how good and how fair a round is, with its checks, charts and HTML page."""
 
 import datetime as dt
 
@@ -6,19 +6,18 @@ import dagster as dg
 import pandas as pd
 
 from vc_pipeline.controls.round_controls import id_pairs
-from vc_pipeline.defs.assets.round_asset import DUCKDB_POOL, round_asset
-from vc_pipeline.defs.checks import schema_check
-from vc_pipeline.defs.io_manager import column_schema
-from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.history.pairs import earlier_pairs, worse_off_members
-from vc_pipeline.report.charts import round_charts, trend_chart
+from vc_pipeline.orchestration.checks import schema_check
+from vc_pipeline.orchestration.metadata import chart
+from vc_pipeline.orchestration.partitions import round_of
+from vc_pipeline.orchestration.resources import MemberSettings, OrganizerControls, RoundOutputs, RoundStore
+from vc_pipeline.orchestration.round_asset import round_asset
+from vc_pipeline.report.charts import round_charts
 from vc_pipeline.report.fairness import fairness_metrics, report_rows
-from vc_pipeline.report.html import CHART_TITLES, data_uri, previous_metrics, render_report, report_path, write_report
+from vc_pipeline.report.html import previous_metrics, render_report, write_report
 from vc_pipeline.report.round_facts import RoundFacts, wish_fit_matrix
-from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.report.thresholds import CHECKS, FairnessThresholds, fairness_checks
-from vc_pipeline.report.trends import TRENDS_TABLE, replace_trends, side_by_side, stored_reports
+from vc_pipeline.report.trends import stored_reports
 from vc_pipeline.schemas import FairnessReport
 from vc_pipeline.scoring.weights import ScoreWeights
 from vc_pipeline.store.pair_scores import score_matrix_array
@@ -42,10 +41,6 @@ def scoring_wish_threshold(instance: dg.DagsterInstance, round_key: str) -> floa
     return float(weights.value.get("wish_threshold", ScoreWeights().wish_threshold)) if weights else ScoreWeights().wish_threshold
 
 
-def _image(name: str, png: bytes) -> dg.MetadataValue:
-    return dg.MetadataValue.md(f"![{CHART_TITLES.get(name, name)}]({data_uri(png)})")
-
-
 def _check_results(metrics: dict[str, float], thresholds: FairnessThresholds) -> list[dg.AssetCheckResult]:
     return [dg.AssetCheckResult(check_name=c.name, passed=c.passed, severity=dg.AssetCheckSeverity[c.severity],
                                 metadata={"detail": c.text}) for c in fairness_checks(metrics, thresholds)]
@@ -60,7 +55,8 @@ def _with_round(earlier: pd.DataFrame, table: pd.DataFrame, round_date: dt.date)
 @round_asset(FairnessReport, extra_checks=CHECKS, deps=("score_matrix",))
 def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, ilp_pairing: pd.DataFrame,
                     normalized_members: pd.DataFrame, embeddings: pd.DataFrame, final_pairing: pd.DataFrame,
-                    store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
+                    store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings,
+                    round_outputs: RoundOutputs):
     """How good and how fair the round is, as `metric, value` rows: score quantiles, preferences
     met, popular exposure, stage/role/time-zone balance, backups, rules, and our total against the
     greedy baseline. Checks warn on weak rounds and fail on a repeat pair; the charts go into the
@@ -83,38 +79,12 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
     reports = _with_round(earlier, table, round_date)
     checks = fairness_checks(metrics, thresholds)
     charts = round_charts(facts, reports, thresholds.score_p10_min)
-    path = write_report(report_path(round_date), render_report(round_date, metrics, previous_metrics(reports, round_date),
-                                                               checks, charts))
+    page = render_report(round_date, metrics, previous_metrics(reports, round_date), checks, charts)
+    path = write_report(round_outputs.report_path(round_date), page)
     return dg.MaterializeResult(
         value=table,
         metadata={**{k: float(v) for k, v in metrics.items() if pd.notna(v)},
-                  **{f"chart_{name}": _image(name, png) for name, png in charts.items()},
+                  **{f"chart_{name}": chart(name, png) for name, png in charts.items()},
                   "html_report": dg.MetadataValue.path(str(path))},
         check_results=[schema_check(FairnessReport, table), *_check_results(metrics, thresholds)],
     )
-
-
-# eager() waits for every dep partition, and rounds that never ran stay missing for ever: any new
-# round report (or a missing trends table) is enough here
-TRENDS_AFTER_A_REPORT = (
-    (dg.AutomationCondition.newly_missing() | dg.AutomationCondition.any_deps_updated()).since_last_handled()
-    & ~dg.AutomationCondition.any_deps_in_progress() & ~dg.AutomationCondition.in_progress()
-).with_label("after a round's report")
-
-
-@dg.asset(deps=["fairness_report"], pool=DUCKDB_POOL, group_name="fairness", kinds={"duckdb", "pandas"},
-          owners=["team:vc-data"], automation_condition=TRENDS_AFTER_A_REPORT)
-def fairness_trends(store: RoundStore) -> dg.MaterializeResult:
-    """Every stored round's fairness figures side by side (`vc.fairness_trends`: one row per
-    metric, one column per round, and the latest change), with the per-round trend chart."""
-    with store.connection() as connection:
-        reports = stored_reports(connection)
-        table = side_by_side(reports)
-        replace_trends(connection, table)
-    rounds = [c for c in table.columns if c not in ("metric", "change")]
-    return dg.MaterializeResult(metadata={
-        "rounds": len(rounds), "dagster/table_name": f"vc.{TRENDS_TABLE}", "dagster/row_count": len(table),
-        "dagster/column_schema": column_schema(table),
-        "trends": dg.MetadataValue.md(markdown_table(table.round(3))),
-        "chart_trend": _image("trend", trend_chart(reports)),
-    })

@@ -9,9 +9,9 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
-from vc_pipeline.defs.checks import schema_spec
-from vc_pipeline.defs.partitions import rounds
 from vc_pipeline.errors import UserError
+from vc_pipeline.orchestration.checks import schema_spec
+from vc_pipeline.orchestration.partitions import rounds
 
 # The shared store queued runs wait for (dagster.yaml: limit 1, counted per run).
 DUCKDB_POOL = "duckdb"

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from vc_pipeline.defs.assets.round_asset import round_asset
-from vc_pipeline.defs.checks import schema_check
-from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import RoundStore, SurveyFiles
+from vc_pipeline.orchestration.checks import schema_check
+from vc_pipeline.orchestration.partitions import round_of
+from vc_pipeline.orchestration.resources import RoundStore, SurveyFiles
+from vc_pipeline.orchestration.round_asset import round_asset
 from vc_pipeline.report.eda import survey_overview
 from vc_pipeline.report.tables_md import markdown_table
 from vc_pipeline.schemas import RawSurvey

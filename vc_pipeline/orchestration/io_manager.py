@@ -5,17 +5,14 @@ from contextlib import contextmanager
 import dagster as dg
 import pandas as pd
 
+from vc_pipeline.orchestration.metadata import column_schema
 from vc_pipeline.report.tables_md import markdown_table
+from vc_pipeline.settings import DEFAULTS, DUCKDB_PATH
 from vc_pipeline.store.tables import connect, read_round, replace_round
 from vc_pipeline.store.turn import store_turn
 
 # raw_survey holds PII: its rows never go into metadata (the UI and the event log)
 NO_PREVIEW = {"raw_survey"}
-
-
-def column_schema(table: pd.DataFrame) -> dg.TableSchema:
-    """The table's columns and dtypes, as the UI shows them under "Columns"."""
-    return dg.TableSchema(columns=[dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in table.dtypes.items()])
 
 
 class RoundTableIOManager(dg.ConfigurableIOManager):
@@ -26,7 +23,7 @@ class RoundTableIOManager(dg.ConfigurableIOManager):
     inserts columns by position.
     """
 
-    database: str
+    database: str = DEFAULTS[DUCKDB_PATH]
     lock_wait_seconds: float = 60.0
     turn_wait_seconds: float = 900.0
 

@@ -1,4 +1,4 @@
-"""score_matrix and ilp_pairing: score every pair, then solve the round's optimal pairing."""
+"""ilp_pairing: the round's one global, proven-optimal pairing under the rules in their order."""
 
 from typing import Optional
 
@@ -7,34 +7,18 @@ import pandas as pd
 from pydantic import ValidationError
 
 from vc_pipeline.controls.round_controls import id_pairs
-from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
-from vc_pipeline.defs.checks import schema_check
-from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.errors import SettingsError
 from vc_pipeline.history.pairs import round_history, unpaired_earlier_rounds
+from vc_pipeline.orchestration.checks import schema_check
+from vc_pipeline.orchestration.metadata import md_list
+from vc_pipeline.orchestration.partitions import round_of
+from vc_pipeline.orchestration.resources import MemberSettings, OrganizerControls, RoundStore
+from vc_pipeline.orchestration.round_asset import round_asset, stamp_round
 from vc_pipeline.pairing.round_pairing import FEW_FRESH_PARTNERS, PAIRING_COLUMNS, add_fits, group_pairs, solve_round
 from vc_pipeline.pairing.settings import PairingSettings
-from vc_pipeline.schemas import IlpPairing, ScoreMatrix
-from vc_pipeline.scoring.pair_scores import score_pairs
-from vc_pipeline.scoring.weights import ScoreWeights
+from vc_pipeline.schemas import IlpPairing
 from vc_pipeline.store.pair_scores import pair_components, score_matrix_array
 from vc_pipeline.survey.reader import one_line
-
-_DEFAULT = ScoreWeights()
-
-
-class ScoringConfig(dg.Config):
-    """Score weights for this run; defaults are vc_pipeline.scoring.weights.ScoreWeights."""
-
-    preference: float = _DEFAULT.preference
-    skills: float = _DEFAULT.skills
-    role: float = _DEFAULT.role
-    experience: float = _DEFAULT.experience
-    location: float = _DEFAULT.location
-    preference_met: float = _DEFAULT.preference_met
-    wish_threshold: float = _DEFAULT.wish_threshold
-
 
 _PAIRING = PairingSettings()
 
@@ -66,25 +50,6 @@ HISTORY_CHECK = ("earlier_rounds_paired", "WARN when an earlier round has member
                  "(still running, failed or never finished): its pairs could repeat in this round.")
 
 
-def _md_list(lines: list[str]) -> dg.MetadataValue:
-    return dg.MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none")
-
-
-@round_asset(ScoreMatrix)
-def score_matrix(context: dg.AssetExecutionContext, config: ScoringConfig, normalized_members: pd.DataFrame,
-                 embeddings: pd.DataFrame):
-    """A score for every unordered pair of the round's members with its components: preferences >
-    skills > role > experience > location, plus a boost for each stated preference met."""
-    weights = ScoreWeights(**config.model_dump())
-    table = stamp_round(score_pairs(normalized_members, embeddings, weights), round_of(context))
-    return dg.MaterializeResult(
-        value=table,
-        metadata={"pairs": len(table), "weights": dg.MetadataValue.json(weights.model_dump()),
-                  "score_median": float(table["score"].median()) if len(table) else 0.0},
-        check_results=[schema_check(ScoreMatrix, table)],
-    )
-
-
 @round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK, FRESH_CHECK), deps=("score_matrix",))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
                 store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
@@ -114,18 +79,18 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     broken = result.violations + result.low_quality + result.unpaired
     rules_check = dg.AssetCheckResult(
         check_name=HARD_RULES_CHECK[0], passed=not broken, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"violations": _md_list(result.violations), "low_quality_pairs": _md_list(result.low_quality),
-                  "unpaired": _md_list(result.unpaired),
+        metadata={"violations": md_list(result.violations), "low_quality_pairs": md_list(result.low_quality),
+                  "unpaired": md_list(result.unpaired),
                   "summary": f"{len(result.violations)} rule(s) broken, {len(result.low_quality)} weak pair(s), "
                              f"{len(result.unpaired)} unpaired"})
     fresh_check = dg.AssetCheckResult(
         check_name=FRESH_CHECK[0], passed=not result.thin_fresh_partners, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"thin_same_role": _md_list(result.thin_fresh_partners),
+        metadata={"thin_same_role": md_list(result.thin_fresh_partners),
                   "summary": f"{len(result.thin_fresh_partners)} requester(s) with fewer than {FEW_FRESH_PARTNERS} "
                              "fresh partners of their role"})
     history_check = dg.AssetCheckResult(
         check_name=HISTORY_CHECK[0], passed=not unpaired, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"unpaired_earlier_rounds": _md_list([f"{day:%Y-%m-%d}" for day in unpaired])})
+        metadata={"unpaired_earlier_rounds": md_list([f"{day:%Y-%m-%d}" for day in unpaired])})
     return dg.MaterializeResult(
         value=table,
         metadata={"members": len(table), **result.summary},

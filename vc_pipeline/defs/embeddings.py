@@ -3,13 +3,13 @@
 import dagster as dg
 import pandas as pd
 
-from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
-from vc_pipeline.defs.checks import schema_check
-from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import RoundStore
 from vc_pipeline.embedding.cache import EmbeddingCache
 from vc_pipeline.embedding.model import MODEL_NAME
 from vc_pipeline.embedding.profiles import embed_members
+from vc_pipeline.orchestration.checks import schema_check
+from vc_pipeline.orchestration.partitions import round_of
+from vc_pipeline.orchestration.resources import RoundStore
+from vc_pipeline.orchestration.round_asset import round_asset, stamp_round
 from vc_pipeline.schemas import Embeddings
 
 

@@ -2,11 +2,13 @@
 
 import dagster as dg
 
-from vc_pipeline.settings import ROUNDS_CRON, setting
+from vc_pipeline.orchestration.environment import setting_now
+from vc_pipeline.settings import ROUNDS_CRON
 
-# Monthly by default; the current round is included (end_offset=1) so it can run as it starts.
+# Monthly by default (VC_ROUNDS_CRON, read as the definitions load: partitions are part of them);
+# the current round is included (end_offset=1) so it can run as it starts.
 rounds = dg.TimeWindowPartitionsDefinition(
-    cron_schedule=setting(ROUNDS_CRON),
+    cron_schedule=setting_now(ROUNDS_CRON),
     start="2025-01-01",
     fmt="%Y-%m-%d",
     end_offset=1,

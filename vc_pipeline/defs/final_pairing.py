@@ -4,11 +4,11 @@ import dagster as dg
 import pandas as pd
 
 from vc_pipeline.controls.round_controls import id_pairs, member_ids_of
-from vc_pipeline.defs.assets.round_asset import round_asset, stamp_round
-from vc_pipeline.defs.checks import schema_check
-from vc_pipeline.defs.partitions import round_of
-from vc_pipeline.defs.resources import MemberSettings, OrganizerControls, RoundStore
 from vc_pipeline.history.pairs import pair_ages
+from vc_pipeline.orchestration.checks import schema_check
+from vc_pipeline.orchestration.partitions import round_of
+from vc_pipeline.orchestration.resources import MemberSettings, OrganizerControls, RoundStore
+from vc_pipeline.orchestration.round_asset import round_asset, stamp_round
 from vc_pipeline.pairing.constraints import hard_rules
 from vc_pipeline.pairing.rematch import rematch, stranded_members
 from vc_pipeline.pairing.rule_order import RoundHistory, rule_levels

@@ -1,1 +1,0 @@
-"""The seven round assets, raw_survey → … → fairness_report."""
