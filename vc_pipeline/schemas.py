@@ -167,6 +167,26 @@ class FinalPairing(MemberRows):
     source: Series[str] = pa.Field(isin=["planned", "backup", "rematch", "no_show", "unpaired"])
 
 
+class RoundIntros(RoundTable):
+    """round_intros: one intro per group, name-free (members appear as {member_1}, ...)."""
+
+    group_id: Series[int] = pa.Field(ge=0, unique=True)
+    kind: Series[str] = pa.Field(isin=["pair", "triad", "bye", "unpaired"])
+    members: Series[int] = pa.Field(ge=1, le=3)
+    writer: Series[str] = pa.Field(isin=["openai", "offline"])
+    why: Series[str] = pa.Field(str_length={"min_value": 1})
+    icebreaker_1: Series[str] = pa.Field(nullable=True)
+    icebreaker_2: Series[str] = pa.Field(nullable=True)
+    icebreaker_3: Series[str] = pa.Field(nullable=True)
+    message: Series[str]
+    meeting_window: Series[str]
+
+    @pa.dataframe_check(name="pairs and triads have 2-3 conversation starters")
+    def _starters(cls, table: pd.DataFrame) -> Series[bool]:
+        meets = table["kind"].isin(["pair", "triad"])
+        return ~meets | (table["icebreaker_1"].notna() & table["icebreaker_2"].notna())
+
+
 class FairnessReport(RoundTable):
     """fairness_report: one row per metric of the round."""
 

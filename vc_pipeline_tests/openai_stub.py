@@ -1,9 +1,11 @@
 """A local stand-in for the OpenAI chat completions endpoint (loopback only), recording every request.
 
-It answers like the API: each member's text is "paraphrased" by reversing its word order, and
-markers in a member's summary script failures: REFUSE (a refusal), TRUNCATE (finish_reason
-"length"), MALFORMED (JSON that is not the schema), BROKENJSON (not JSON at all), RATELIMIT (a 429
-the first time).
+It answers like the API, by the schema the request names: a paraphrase request (ParaphrasedBatch)
+gets each member's text with its word order reversed; an intro request (IntroBatch) gets, per group,
+a why, two conversation starters and a message that use the group's placeholders. Markers in a
+member's summary script failures: REFUSE (a refusal), TRUNCATE (finish_reason "length"), MALFORMED
+(JSON that is not the schema), BROKENJSON (not JSON at all), RATELIMIT (a 429 the first time), and
+for intros BADPLACEHOLDER (an answer naming a member the group lacks).
 """
 
 import json
@@ -18,8 +20,23 @@ def _completion(model: str, content: str | None, *, finish: str = "stop", refusa
             "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150}}
 
 
+def _intros(groups: list[dict]) -> dict:
+    answers = []
+    for group in groups:
+        who = [m["placeholder"] for m in group["members"]]
+        skill = (group["shared_skills"] or ["your work"])[0]
+        bad = any("BADPLACEHOLDER" in m["summary"] for m in group["members"])
+        answers.append({"ref": group["ref"], "why": f"{' and '.join(who)} were paired: {'; '.join(group['reasons'])}.",
+                        "icebreakers": [f"Trade one lesson each about {skill}.",
+                                        f"{who[0]}, ask {'{member_9}' if bad else who[-1]} about their current project."],
+                        "message": "Say hi and book 30 minutes this week."})
+    return {"intros": answers}
+
+
 def _answer(body: dict, seen_rate_limit: set) -> tuple[int, dict]:
-    members = json.loads(body["messages"][-1]["content"])
+    records = json.loads(body["messages"][-1]["content"])
+    intros = body["response_format"]["json_schema"]["name"] == "IntroBatch"
+    members = [m for g in records for m in g["members"]] if intros else records
     text = " ".join(m["summary"] for m in members)
     model = body["model"]
     if "RATELIMIT" in text and text not in seen_rate_limit:
@@ -33,6 +50,8 @@ def _answer(body: dict, seen_rate_limit: set) -> tuple[int, dict]:
         return 200, _completion(model, '{"people": "not the schema"}')
     if "BROKENJSON" in text:
         return 200, _completion(model, '{"members": [{"ref": "m0", "summary": unquoted}')
+    if intros:
+        return 200, _completion(model, json.dumps(_intros(records)))
     flip = (lambda s: " ".join(reversed(s.split())))
     answer = {"members": [{"ref": m["ref"], "summary": flip(m["summary"]), "skills": flip(m["skills"]),
                            "buddy_preferences": flip(m["buddy_preferences"])} for m in members]}

@@ -9,8 +9,11 @@ import pandas as pd
 import pytest
 
 from vc_pipeline.defs.organizer_export import organizer_export
-from vc_pipeline.export.intros import escape_markdown, intros_markdown, shared_skills
+from vc_pipeline.export.intros import intros_markdown
 from vc_pipeline.export.organizer import escape_cell, group_people, pairs_table, write_pairs_csv, write_round_export
+from vc_pipeline.intros.reasons import shared_skills
+from vc_pipeline.intros.render import escape_markdown
+from vc_pipeline.intros.round_intros import write_round_intros
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.sample.generate import generate_rounds, write_rounds
 from vc_pipeline_tests.conftest import TEST_KEY, round_assets, round_resources
@@ -44,8 +47,14 @@ def _members(names=("Fab One", "Fab Two", "Fab Three")) -> pd.DataFrame:
         "round": ROUND, "member_id": _ids(), "display_name": list(names),
         "role": [p[4] for p in PEOPLE], "skills": [p[5] for p in PEOPLE],
         "has_wish": [True, False, False], "wants_similar_role": [False, False, False],
-        "time_zone": ["Europe/Berlin", "America/Toronto", None],
+        "time_zone": ["Europe/Berlin", "America/Toronto", None], "career_stage": [3, 3, 5],
+        "summary": ["", "", ""], "buddy_preferences": ["someone who knows Spark", "", ""],
     })
+
+
+def _intros_md(pairing: pd.DataFrame, members: pd.DataFrame, mode: str = "passthrough") -> str:
+    people = group_people(pairing, members, _raw_survey(), mode, TEST_KEY)
+    return intros_markdown(write_round_intros(pairing, members, ROUND)[0], people, ROUND)
 
 
 def _pairing() -> pd.DataFrame:
@@ -69,8 +78,8 @@ def _group_rows(people: pd.DataFrame) -> dict[int, dict]:
 def test_passthrough_joins_the_latest_names_and_contacts_back_to_the_pairs():
     people = group_people(_pairing(), _members(), _raw_survey(), "passthrough", TEST_KEY)
     pair, bye = _group_rows(people)[0], _group_rows(people)[1]
-    persons = {(pair[f"Person {k} name"], pair[f"Person {k} email"], pair[f"Person {k} Slack"]) for k in (1, 2)}
-    assert persons == {("Ana Lima", "ana.lima@example.org", "@analima"), ("Bo Chen", "Bo.Chen@Example.org", "@bochen")}
+    persons = {(pair[f"Person {k} name"], pair[f"Person {k} email"], pair[f"Person {k} Slack handle"]) for k in (1, 2)}
+    assert persons == {("Ana Lima", "ana.lima@example.org", "analima"), ("Bo Chen", "Bo.Chen@Example.org", "bochen")}
     assert {pair["Person 1 role"], pair["Person 2 role"]} == {"ML Engineer", "Data Engineer"}
     assert pair["Kind"] == "pair" and pair["Score"] == "0.800" and pair["Person 3 name"] == ""
     assert bye["Kind"] == "bye" and bye["Score"] == "" and bye["Person 1 name"] == "Cy Diaz"
@@ -87,7 +96,7 @@ def test_synthetic_mode_exports_display_names_and_no_contacts():
     people = group_people(_pairing(), _members(), _raw_survey(), "synthetic", TEST_KEY)
     table = pairs_table(people)
     assert set(table["Person 1 name"]) | set(table["Person 2 name"]) == {"Fab One", "Fab Two", "Fab Three", ""}
-    contact_columns = [c for c in table.columns if c.endswith(("email", "Slack", "LinkedIn"))]
+    contact_columns = [c for c in table.columns if c.endswith(("email", "Slack handle", "LinkedIn"))]
     assert (table[contact_columns] == "").all().all()
     assert "Ana Lima" not in table.to_csv()
 
@@ -108,12 +117,18 @@ def test_a_formula_in_a_cell_is_written_escaped(tmp_path):
         cells = [cell for row in csv.reader(file) for cell in row]
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
-    assert "'@analima" in cells and "Cy Diaz" not in cells
+    assert "analima" in cells and "'@analima" not in cells and "Cy Diaz" not in cells  # handles pasteable
+
+
+def test_slack_handles_lose_their_at_sign_and_keep_the_escape_for_other_starts():
+    from vc_pipeline.export.organizer import slack_handle
+
+    assert [slack_handle(h) for h in ("@ana", " @@bo ", "cy", "", None)] == ["ana", "bo", "cy", "", ""]
+    assert escape_cell(slack_handle("-dash")) == "'-dash"  # any other formula start is still escaped
 
 
 def test_intros_name_shared_skills_and_the_wish_once_per_group():
-    people = group_people(_pairing(), _members(), _raw_survey(), "passthrough", TEST_KEY)
-    text = intros_markdown(people, ROUND)
+    text = _intros_md(_pairing(), _members())
     assert text.count("## Group ") == 2 and text.index("## Group 0") < text.index("## Group 1")
     pair_section, bye_section = text.split("## Group 0")[1].split("## Group 1")
     assert "Meet **Ana Lima** and **Bo Chen**!" in pair_section or "Meet **Bo Chen** and **Ana Lima**!" in pair_section
@@ -133,14 +148,14 @@ def test_shared_skills_ignore_case_and_keep_the_first_spelling():
 
 def test_markdown_in_names_is_escaped():
     members = _members(names=("*Bold* [link](x)", "Under_score", "#1 <b>"))
-    people = group_people(_pairing(), members, _raw_survey(), "synthetic", TEST_KEY)
-    text = intros_markdown(people, ROUND)
+    text = _intros_md(_pairing(), members, "synthetic")
     assert r"\*Bold\* \[link\]\(x\)" in text and r"Under\_score" in text and r"\#1 \<b\>" in text
     assert escape_markdown("a\nb") == "a b"
 
 
 def test_write_round_export_writes_both_files_and_counts(tmp_path):
-    export = write_round_export(_pairing(), _members(), _raw_survey(), "passthrough", TEST_KEY,
+    intros = write_round_intros(_pairing(), _members(), ROUND)[0]
+    export = write_round_export(_pairing(), _members(), _raw_survey(), intros, "passthrough", TEST_KEY,
                                 tmp_path / "2026-01-01", ROUND)
     assert export.pairs_csv.exists() and export.intros_md.exists()
     assert (export.members, export.pairs, export.triads, export.byes, export.members_with_email) == (3, 1, 0, 1, 3)
@@ -175,7 +190,7 @@ def test_a_triad_is_one_row_with_three_people_and_one_intro():
     people = group_people(triad, members, _raw_survey(), "passthrough", TEST_KEY)
     (row,) = [row for _, row in pairs_table(people).iterrows()]
     assert row["Kind"] == "triad" and {row[f"Person {k} name"] for k in (1, 2, 3)} == {p[0] for p in PEOPLE}
-    text = intros_markdown(people, ROUND)
+    text = _intros_md(triad, members)
     assert text.count("## Group ") == 1 and text.count("Meet ") == 1 and ", **" in text.split("Meet ")[1]
     assert any(f"you all list {a} and {b} among your skills." in text.casefold()
                for a, b in (("python", "sql"), ("sql", "python")))

@@ -80,7 +80,7 @@ def test_no_pii_reaches_any_request_or_member(stub, cache):
     raw = round_with_self_mentions()
     llm = LlmParaphraser(settings(stub, batch_size=5), cache)
     members = build_members(raw, "synthetic", "k", llm=llm)
-    assert members.llm.paraphrased == len(raw) and len(stub.requests) == 3
+    assert members.llm.answered == len(raw) and len(stub.requests) == 3
     sent = "\n".join(stub.raw_bodies).casefold()
     stored = members.table.astype(str).to_csv().casefold()
     for column in ("name", "company", "email", "slack_handle", "linkedin_url"):

@@ -14,7 +14,7 @@ from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, group_total, objective_pro
 pytestmark = pytest.mark.slow
 
 ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix",
-          "ilp_pairing", "fairness_report")
+          "ilp_pairing", "round_intros", "fairness_report")
 
 
 def table(store, name: str, key: str | None = None) -> pd.DataFrame:

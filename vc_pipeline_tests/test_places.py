@@ -146,8 +146,8 @@ def test_the_sample_rounds_intros_and_pairs_csv_carry_meeting_windows(sample_sto
         for key in SAMPLE_ROUNDS:
             day = round_date(key)
             members = read("normalized_members", day)
-            export = write_round_export(read("ilp_pairing", day), members, read("raw_survey", day), "synthetic",
-                                        TEST_KEY, tmp_path / key, day)
+            export = write_round_export(read("ilp_pairing", day), members, read("raw_survey", day),
+                                        read("round_intros", day), "synthetic", TEST_KEY, tmp_path / key, day)
             with export.pairs_csv.open(encoding="utf-8-sig") as file:
                 groups = [row for row in csv.DictReader(file) if row["Kind"] in ("pair", "triad")]
             zones = dict(zip(members["display_name"], members["time_zone"]))

@@ -7,7 +7,7 @@ import pytest
 from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, materialize_round, round_date
 
-DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing",
+DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing", "round_intros",
               "final_pairing", "fairness_report", "fairness_trends")
 
 

@@ -9,7 +9,8 @@ Names and contacts come from raw_survey only here (the other PII place is raw_su
 
 The CSV is UTF-8 with a byte-order mark (so Excel shows accented names right), every cell quoted,
 and every cell that a spreadsheet could run as a formula (starting with `=`, `+`, `-`, `@`, tab or
-carriage return) prefixed with a single quote, as the OWASP CSV-injection guidance says.
+carriage return) prefixed with a single quote, as the OWASP CSV-injection guidance says. Slack
+handles are written without their `@`, in columns named "Slack handle", so they need no quote.
 """
 
 import csv
@@ -21,16 +22,15 @@ import pandas as pd
 
 from vc_pipeline.errors import ExportError, check_member_mode
 from vc_pipeline.export.intros import intros_markdown
-from vc_pipeline.export.meeting_window import meeting_window
+from vc_pipeline.intros.round_intros import group_profiles, group_windows
 from vc_pipeline.members.pseudonym import member_id
 from vc_pipeline.survey.latest import latest_submissions
 
 CONTACT_COLUMNS = ("email", "slack_handle", "linkedin_url")
-PROFILE_COLUMNS = ("role", "skills", "has_wish", "wants_similar_role", "time_zone")
 MAX_GROUP_SIZE = 3
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-_PERSON_FIELDS = {"name": "name", "email": "email", "slack_handle": "Slack", "linkedin_url": "LinkedIn",
+_PERSON_FIELDS = {"name": "name", "email": "email", "slack_handle": "Slack handle", "linkedin_url": "LinkedIn",
                   "role": "role", "backups": "backups"}
 PAIRS_HEADERS = ["Group", "Kind", "Score", "Flags", "Meeting window",
                  *(f"Person {k} {label}" for k in range(1, MAX_GROUP_SIZE + 1) for label in _PERSON_FIELDS.values())]
@@ -73,40 +73,27 @@ def fabricated_contacts(normalized_members: pd.DataFrame) -> pd.DataFrame:
 def group_people(pairing: pd.DataFrame, normalized_members: pd.DataFrame, raw_survey: pd.DataFrame,
                  mode: str, hash_key: str) -> pd.DataFrame:
     """One row per member of `pairing` (ilp_pairing rows), ordered by group_id then member_id: the
-    pairing's columns plus name, email, slack_handle, linkedin_url; role, skills, has_wish,
-    wants_similar_role and time_zone from normalized_members; and the group's meeting_window in the
-    round (its `round`) ("" for a bye, or when a member's place is unknown). `mode` is
-    VC_MEMBERS_MODE, `hash_key` VC_HASH_KEY.
-    Raises ValueError (counts only) when a member has no profile or, in passthrough, no respondent."""
+    group_profiles columns plus name, email, slack_handle, linkedin_url, and the group's
+    meeting_window in the round (its `round`) ("" for a bye, or when a member's place is unknown).
+    `mode` is VC_MEMBERS_MODE, `hash_key` VC_HASH_KEY.
+    Raises ExportError (counts only) when a member has, in passthrough, no respondent."""
     if mode == "passthrough":
         contacts = respondent_contacts(raw_survey, hash_key)
     elif mode == "synthetic":
         contacts = fabricated_contacts(normalized_members)
     else:
         check_member_mode(mode)
-    profiles = normalized_members[["member_id", *PROFILE_COLUMNS]]
-    people = (pairing.drop(columns=["round"], errors="ignore")
-              .merge(profiles, on="member_id", how="left", validate="one_to_one")
-              .merge(contacts, on="member_id", how="left", validate="one_to_one"))
-    unmatched = int((people["role"].isna() | people["name"].isna()).sum())
+    people = group_profiles(pairing, normalized_members).merge(contacts, on="member_id", how="left",
+                                                               validate="one_to_one")
+    unmatched = int(people["name"].isna().sum())
     if unmatched:
         raise ExportError(f"{unmatched} of the round's {len(people)} paired members match no member profile"
                          f"{' or no respondent under this hash key' if mode == 'passthrough' else ''}: "
                          "was the round paired under another VC_HASH_KEY or VC_MEMBERS_MODE?")
-    people = people.sort_values(["group_id", "member_id"], kind="stable").reset_index(drop=True)
-    return people.assign(meeting_window=_meeting_windows(people, pairing))
-
-
-def _meeting_windows(people: pd.DataFrame, pairing: pd.DataFrame) -> list[str]:
     if people.empty:
-        return []
-    round_date = pd.Timestamp(pairing["round"].iloc[0]).date()
-    windows = {}
-    for group_id, group in people.groupby("group_id", sort=False):
-        meets = group["kind"].iloc[0] in ("pair", "triad")
-        zones = [zone if isinstance(zone, str) else None for zone in group["time_zone"]]
-        windows[group_id] = meeting_window(zones, round_date) if meets else ""
-    return [windows[g] for g in people["group_id"]]
+        return people.assign(meeting_window=pd.Series(dtype=str))
+    windows = group_windows(people, pd.Timestamp(pairing["round"].iloc[0]).date())
+    return people.assign(meeting_window=people["group_id"].map(windows))
 
 
 def _flags(first: pd.Series) -> str:
@@ -116,8 +103,15 @@ def _flags(first: pd.Series) -> str:
 
 def _person_cells(k: int, person: pd.Series, names: dict[str, str]) -> dict[str, str]:
     backups = [names[b] for b in (person["backup_1"], person["backup_2"]) if isinstance(b, str) and b in names]
-    values = {**{field: person[field] for field in ("name", *CONTACT_COLUMNS, "role")}, "backups": "; ".join(backups)}
+    values = {**{field: person[field] for field in ("name", *CONTACT_COLUMNS, "role")}, "backups": "; ".join(backups),
+              "slack_handle": slack_handle(person["slack_handle"])}
     return {f"Person {k} {label}": values[field] for field, label in _PERSON_FIELDS.items()}
+
+
+def slack_handle(handle: str) -> str:
+    """A Slack handle as the "Slack handle" column holds it: without the leading `@`, so that it is
+    not a formula start (no escape quote) and pastes straight into Slack's search."""
+    return str(handle or "").strip().lstrip("@")
 
 
 def pairs_table(people: pd.DataFrame) -> pd.DataFrame:
@@ -154,12 +148,13 @@ def write_pairs_csv(table: pd.DataFrame, path: Path) -> Path:
 
 
 def write_round_export(pairing: pd.DataFrame, normalized_members: pd.DataFrame, raw_survey: pd.DataFrame,
-                       mode: str, hash_key: str, folder: Path, round_date: dt.date) -> RoundExport:
-    """Write `folder/pairs.csv` and `folder/intros.md` for one round; returns their paths and counts."""
+                       intros: pd.DataFrame, mode: str, hash_key: str, folder: Path, round_date: dt.date) -> RoundExport:
+    """Write `folder/pairs.csv` and `folder/intros.md` (from `intros`, round_intros rows) for one
+    round; returns their paths and counts."""
     people = group_people(pairing, normalized_members, raw_survey, mode, hash_key)
     pairs_csv = write_pairs_csv(pairs_table(people), folder / "pairs.csv")
     intros_md = folder / "intros.md"
-    intros_md.write_text(intros_markdown(people, round_date), encoding="utf-8")
+    intros_md.write_text(intros_markdown(intros, people, round_date), encoding="utf-8")
     kinds = people.drop_duplicates("group_id")["kind"].value_counts()
     return RoundExport(pairs_csv=pairs_csv, intros_md=intros_md, members=len(people),
                        pairs=int(kinds.get("pair", 0)), triads=int(kinds.get("triad", 0)),

@@ -14,7 +14,7 @@ import pandas as pd
 
 from vc_pipeline.controls.round_controls import RoundControls, load_controls
 from vc_pipeline.export.organizer import export_folder
-from vc_pipeline.members.llm_paraphrase import LlmSettings
+from vc_pipeline.llm.structured import LlmSettings
 from vc_pipeline.orchestration.environment import from_environment, optional_from_environment
 from vc_pipeline.orchestration.io_manager import RoundTableIOManager
 from vc_pipeline.report.html import report_path

@@ -1,4 +1,5 @@
-"""OpenAI answers kept in the store, table `vc.paraphrase_cache`, by (model, prompt SHA-256)."""
+"""OpenAI answers kept in the store by (model, prompt SHA-256): `vc.paraphrase_cache` for member
+paraphrases, `vc.intro_cache` for intros."""
 
 import duckdb
 
@@ -6,11 +7,11 @@ from vc_pipeline.store.tables import qualified, run_sql
 
 
 class StoreResponseCache:
-    """A ResponseCache (vc_pipeline.members.llm_paraphrase) on a store connection."""
+    """A ResponseCache (vc_pipeline.llm.structured) on a store connection, in table `table`."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection):
+    def __init__(self, connection: duckdb.DuckDBPyConnection, table: str = "paraphrase_cache"):
         self.connection = connection
-        self.table = qualified(connection, "paraphrase_cache")
+        self.table = qualified(connection, table)
         run_sql(connection, f"CREATE SCHEMA IF NOT EXISTS {self.table.rsplit('.', 1)[0]}")
         run_sql(connection, f"CREATE TABLE IF NOT EXISTS {self.table} "
                             "(model TEXT, prompt_sha256 TEXT, response TEXT, PRIMARY KEY (model, prompt_sha256))")

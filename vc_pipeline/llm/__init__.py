@@ -1,0 +1,1 @@
+"""OpenAI calls: batched structured outputs, cached, with per-record fallbacks."""
