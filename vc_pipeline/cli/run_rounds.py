@@ -56,11 +56,13 @@ class CheckEvaluation:
 
 @dataclass(frozen=True)
 class RoundRun:
-    """One job run of a round: whether it succeeded, the step failures if not, every check evaluated."""
+    """One job run of a round: whether it succeeded, the step failures if not, every check evaluated,
+    and each materialized asset's metadata (plain values)."""
 
     succeeded: bool
     message: str = ""
     checks: tuple[CheckEvaluation, ...] = field(default_factory=tuple)
+    metadata: dict[str, dict] = field(default_factory=dict)
 
     @property
     def failed_checks(self) -> list[CheckEvaluation]:
@@ -104,7 +106,8 @@ def metadata_line(metadata: Mapping[str, object], width: int = _LINE_WIDTH) -> s
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def _execute(job: str, partition_key: str | None = None, instance=None, resources: dict | None = None):
+def _execute(job: str, partition_key: str | None = None, instance=None, resources: dict | None = None,
+             ops_config: dict | None = None):
     import dagster as dg
 
     from vc_pipeline.orchestration.resources import round_definitions
@@ -113,7 +116,7 @@ def _execute(job: str, partition_key: str | None = None, instance=None, resource
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     return round_definitions(resources).resolve_job_def(job).execute_in_process(
         partition_key=partition_key, instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}, **({"ops": ops_config} if ops_config else {})},
     )
 
 
@@ -124,14 +127,18 @@ def _evaluations(result) -> tuple[CheckEvaluation, ...]:
         for e in result.get_asset_check_evaluations())
 
 
-def run_round(round_key: str, job: str = "coffee_round", instance=None, resources: dict | None = None) -> RoundRun:
-    """Run `job` (coffee_round, or rematch after no-shows) for one round, on `instance` (the
-    DAGSTER_HOME instance, or an ephemeral one, when None) with `resources` (the environment's
-    settings when None): succeeded, the step failures, every check."""
-    result = _execute(job, round_key, instance, resources)
+def run_round(round_key: str, job: str = "coffee_round", instance=None, resources: dict | None = None,
+              ops_config: dict | None = None) -> RoundRun:
+    """Run `job` (coffee_round, or rematch after no-shows, or a Slack job) for one round, on
+    `instance` (the DAGSTER_HOME instance, or an ephemeral one, when None) with `resources` (the
+    environment's settings when None) and `ops_config` (per asset): succeeded, the step failures,
+    every check, the materializations' metadata."""
+    result = _execute(job, round_key, instance, resources, ops_config)
     checks = _evaluations(result)
+    metadata = {e.asset_key.to_user_string(): {k: getattr(v, "value", v) for k, v in e.materialization.metadata.items()}
+                for e in result.get_asset_materialization_events()}
     if result.success:
-        return RoundRun(True, "", checks)
+        return RoundRun(True, "", checks, metadata)
     messages = []
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data:
@@ -139,7 +146,7 @@ def run_round(round_key: str, job: str = "coffee_round", instance=None, resource
             user = event.step_failure_data.user_failure_data
             messages.append(f"{event.step_key}: {user.description if user and user.description else error.message.strip()}")
     messages += [c.line() for c in checks if not c.passed]
-    return RoundRun(False, "\n".join(messages) or "the run failed; see the Dagster UI (make dev) for its logs", checks)
+    return RoundRun(False, "\n".join(messages) or "the run failed; see the Dagster UI (make dev) for its logs", checks, metadata)
 
 
 def print_round(connection: duckdb.DuckDBPyConnection, round_date: dt.date) -> None:

@@ -27,3 +27,19 @@ trends_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets("fairness_trends"),
     description="Rebuild fairness_trends from every stored round's fairness_report.",
 )
+
+# Launching these is the organizer's approval: no schedule or sensor ever starts them.
+send_intros_job = dg.define_asset_job(
+    "send_intros",
+    selection=dg.AssetSelection.assets("slack_intros"),
+    partitions_def=rounds,
+    description="After reviewing a round's pairing: send each group its intro in one Slack DM, exactly once "
+                "(a dry run that writes slack_outbox.json without SLACK_BOT_TOKEN).",
+)
+
+send_checkins_job = dg.define_asset_job(
+    "send_checkins",
+    selection=dg.AssetSelection.assets("slack_checkins"),
+    partitions_def=rounds,
+    description="A week after the intros: ask each group in its DM whether they met, with the feedback form link.",
+)

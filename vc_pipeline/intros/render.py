@@ -89,3 +89,9 @@ def slack_text(intro: pd.Series, mentions: Sequence[str]) -> str:
 def slack_name(name: str) -> str:
     """A member Slack can't mention, in bold (mrkdwn-escaped, asterisks dropped so bold holds)."""
     return f"*{escape_slack(name).replace('*', '')}*"
+
+
+def slack_checkin_text(mentions: Sequence[str], form_url: str) -> str:
+    """The check-in a week after the intro, in the same DM: did you meet, and the feedback form."""
+    return (f":wave: {and_list(list(mentions))}, did you manage to meet for your coffee chat? Met or not, "
+            f"please tell us in two quick questions, it decides who meets whom next round: {form_url}")

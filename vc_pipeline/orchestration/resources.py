@@ -23,12 +23,15 @@ from vc_pipeline.settings import (
     DEFAULTS,
     DUCKDB_PATH,
     EXPORT_DIR,
+    FEEDBACK_FORM_URL,
     HASH_KEY,
     MEMBERS_MODE,
     OPENAI_API_KEY,
     OPENAI_BASE_URL,
     OPENAI_MODEL,
     REPORT_DIR,
+    SLACK_API_URL,
+    SLACK_BOT_TOKEN,
     SURVEY_DIR,
 )
 from vc_pipeline.store.tables import connect
@@ -98,6 +101,23 @@ class MemberSettings(dg.ConfigurableResource):
         return LlmSettings(api_key=self.openai_api_key, model=self.openai_model, base_url=self.openai_base_url)
 
 
+class SlackSettings(dg.ConfigurableResource):
+    """How the Slack jobs reach Slack: the bot token (none: a dry run that writes an outbox and
+    sends nothing), the Web API's URL, the feedback form the check-ins link to, and how many 429s
+    in a row to wait out."""
+
+    bot_token: Optional[str] = None  # noqa: UP045 (Dagster config needs Optional)
+    api_url: str = DEFAULTS[SLACK_API_URL]
+    feedback_form_url: Optional[str] = None  # noqa: UP045
+    max_rate_limit_retries: int = 10
+
+    def client(self):
+        """(slack_sdk WebClient, its rate-limit handler); only with a token."""
+        from vc_pipeline.slack.client import web_client
+
+        return web_client(self.bot_token, self.api_url, self.max_rate_limit_retries)
+
+
 def round_resources() -> dict:
     """The resources every round's assets use, each setting read from its environment variable
     (dg.EnvVar) when set, else its default; all of them read the same store."""
@@ -112,12 +132,16 @@ def round_resources() -> dict:
                                           openai_api_key=optional_from_environment(OPENAI_API_KEY),
                                           openai_model=from_environment(OPENAI_MODEL),
                                           openai_base_url=optional_from_environment(OPENAI_BASE_URL)),
+        "slack": SlackSettings(bot_token=optional_from_environment(SLACK_BOT_TOKEN),
+                               api_url=from_environment(SLACK_API_URL),
+                               feedback_form_url=optional_from_environment(FEEDBACK_FORM_URL)),
     }
 
 
 def folder_resources(database: str | Path, survey_dir: str | Path, *, mode: str, hash_key: str,
                      controls_dir: str | Path | None = None, export_dir: str | Path | None = None,
-                     report_dir: str | Path | None = None, openai: LlmSettings | None = None) -> dict:
+                     report_dir: str | Path | None = None, openai: LlmSettings | None = None,
+                     slack: SlackSettings | None = None) -> dict:
     """The same resources pointed at explicit folders, no environment read: controls default to
     `<survey_dir>/controls`, exports and reports to `exports/` and `reports/` beside the store."""
     beside = Path(database).parent
@@ -130,6 +154,7 @@ def folder_resources(database: str | Path, survey_dir: str | Path, *, mode: str,
         "round_outputs": RoundOutputs(export_dir=str(export_dir or beside / "exports"),
                                       report_dir=str(report_dir or beside / "reports")),
         "member_settings": MemberSettings(mode=mode, hash_key=hash_key, **llm),
+        "slack": slack or SlackSettings(),
     }
 
 
