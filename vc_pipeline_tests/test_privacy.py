@@ -93,3 +93,43 @@ def test_self_mentions_in_free_text_are_redacted(mode):
     for secret in ("marisol", "quintanilla", "example.org", "mquint", "linkedin"):
         assert secret not in text
     assert "pytorch" in text  # the meaning survives
+
+
+@pytest.mark.slow
+def test_the_pii_marked_round_sends_no_pii_in_any_intro_request_and_reruns_from_cache(tmp_path):
+    from vc_pipeline_tests.openai_stub import OpenAIStub
+    from vc_pipeline_tests.test_llm_paraphrase import round_with_self_mentions
+
+    with OpenAIStub() as stub:
+        _intro_requests_carry_no_pii(stub, tmp_path, round_with_self_mentions())
+
+
+def _intro_requests_carry_no_pii(stub, tmp_path, raw):
+    import dagster as dg
+
+    from vc_pipeline.orchestration.resources import MemberSettings
+    from vc_pipeline.survey.form import HEADERS
+    from vc_pipeline_tests.conftest import round_assets, round_resources
+
+    (tmp_path / "surveys").mkdir()
+    raw.drop(columns=["round", "source_row"]).rename(columns={c: h for h, c in HEADERS.items()}).to_csv(
+        tmp_path / "surveys" / "2026-10-01.csv", index=False)
+    resources = round_resources(tmp_path / "rounds.duckdb", tmp_path / "surveys", mode="passthrough")
+    resources["member_settings"] = MemberSettings(mode="passthrough", hash_key="k", openai_api_key="test-key",
+                                                  openai_base_url=stub.base_url)
+    upstream = {"raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing",
+                "round_intros"}
+    selection = [a for a in round_assets() if a.key.to_user_string() in upstream]
+    result = dg.materialize(selection, partition_key="2026-10-01", resources=resources)
+    metadata = result.asset_materializations_for_node("round_intros")[0].metadata
+    assert metadata["written_by_openai"].value == 6 and metadata["llm_requests"].value == 1
+    sent = "\n".join(stub.raw_bodies).casefold()
+    assert "intro" in sent and "member_1" in sent  # the requests were really read
+    for column in ("name", "company", "email", "slack_handle", "linkedin_url"):
+        for value in (v.strip() for v in raw[column] if len(v.strip()) >= 3):
+            assert value.casefold() not in sent, column
+    for part in (p for name in raw["name"] for p in name.split() if len(p) >= 3):
+        assert part.casefold() not in sent.replace("pipeline", "")
+    requests = len(stub.requests)
+    dg.materialize(selection, partition_key="2026-10-01", resources=resources)
+    assert len(stub.requests) == requests  # answers came from vc.intro_cache
