@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing.pandas import Series
 
+from vc_pipeline.feedback.form import LABELS as FEEDBACK_LABELS
 from vc_pipeline.pairing.rule_order import SETBACKS
 from vc_pipeline.profile.geography import REGIONS
 from vc_pipeline.survey.form import KEEP_REGISTERED, ROLES
@@ -61,6 +62,23 @@ class RawSurvey(RoundTable):
     def _timestamp(cls, submitted_at: Series[str]) -> Series[bool]:
         return pd.to_datetime(submitted_at, errors="coerce", format="mixed").notna()
 
+
+
+class RawFeedback(RoundTable):
+    """raw_feedback: the feedback form's rows as exported (PII: emails and comments stay here)."""
+
+    source_row: Series[int] = pa.Field(ge=1, unique=True)
+    email: Series[str]
+    met: Series[str]
+    rating: Series[str]
+    comment: Series[str]
+
+
+class RoundFeedback(MemberRows):
+    """round_feedback: one row per answering member: what they answered and their rating."""
+
+    answer: Series[str] = pa.Field(isin=list(FEEDBACK_LABELS))
+    rating: Series[float] = pa.Field(ge=1, le=5, nullable=True)
 
 
 class SyntheticMembers(MemberRows):

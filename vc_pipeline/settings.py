@@ -19,6 +19,7 @@ SURVEY_SENSOR = "VC_SURVEY_SENSOR"
 SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN"
 SLACK_API_URL = "VC_SLACK_API_URL"
 FEEDBACK_FORM_URL = "VC_FEEDBACK_FORM_URL"
+FEEDBACK_DIR = "VC_FEEDBACK_DIR"
 
 # A development key: fine for the fabricated sample, never for a real export (a warning says so).
 DEV_HASH_KEY = "vc-development-key-not-secret"
@@ -37,6 +38,7 @@ DEFAULTS = {
     # "stopped" starts a fresh DAGSTER_HOME with the new-survey sensor off (rounds launched by hand)
     SURVEY_SENSOR: "running",
     SLACK_API_URL: "https://slack.com/api/",
+    FEEDBACK_DIR: "data/feedback",
 }
 
 DB_SCHEMA = "vc"

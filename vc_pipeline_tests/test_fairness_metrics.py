@@ -63,9 +63,14 @@ def _facts(**changes) -> RoundFacts:
     wish_fit[3, 2] = 0.9   # m3's wish fits m2: met
     wish_fit[6, 1] = 0.95  # m6 would love m1, but has the bye: unmet
     final = pd.DataFrame({"member_id": IDS, "source": ["planned"] * 4 + ["backup", "backup", "planned"]})
+    # m0 and m1 (.8, the top group) met and rated 5 and 4; m2 (.4) met and rated 2; m4 (.6) met
+    # unrated; m5 says m4 didn't show; m6 (bye) answered but is no group's member; m3 did not answer
+    feedback = pd.DataFrame({"member_id": ["m0", "m1", "m2", "m4", "m5", "m6"],
+                             "answer": ["met", "met", "met", "met", "buddy_no_show", "met"],
+                             "rating": [5.0, 4.0, 2.0, np.nan, np.nan, 3.0]})
     facts = dict(pairing=_pairing(), members=_members(), scores=_scores(), wish_fit=wish_fit,
                  met_before={frozenset(("m4", "m5")), frozenset(("m0", "m6"))}, final=final,
-                 worse_off_before={"m6", "m0"})
+                 worse_off_before={"m6", "m0"}, feedback=feedback)
     return RoundFacts(**{**facts, **changes})
 
 
@@ -96,12 +101,19 @@ EXPECTED = {
     "repeat_pairs": 1, "constraint_violations": 1,
     # greedy under the rules (m4+m5 met, m0 and m2 need their role): m0+m1 .8, m3+m4 .3, m2+m5 .2, m6 left
     "score_total": 1.8, "baseline_score_total": 1.3, "baseline_unpaired": 1, "baseline_total_ratio": 1.8 / 1.3,
+    # 5 of the 6 members in pairs answered, 4 of them met; ratings 5, 4 (.8 group) and 2 (.4 group)
+    "feedback_response_rate": 5 / 6, "meet_rate": 4 / 5, "rating_mean": 11 / 3, "ratings": 3,
+    # three groups by score rank 1, 2, 3 of 3: quintiles ceil(5/3) = 2, ceil(10/3) = 4 and 5
+    "rating_score_q1": np.nan, "rating_score_q2": 2.0, "rating_score_q3": np.nan, "rating_score_q4": np.nan,
+    "rating_score_q5": 4.5,
+    # scores .8, .8, .4 against ratings 5, 4, 2: ranks (2.5, 2.5, 1) and (3, 2, 1)
+    "rating_score_correlation": float(np.corrcoef([2.5, 2.5, 1], [3, 2, 1])[0, 1]),
 }
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_metric_on_a_hand_built_round(metrics, name):
-    assert metrics[name] == pytest.approx(EXPECTED[name], abs=1e-9)
+    assert metrics[name] == pytest.approx(EXPECTED[name], abs=1e-9, nan_ok=True)
 
 
 def test_report_holds_every_metric_the_issue_names(metrics):

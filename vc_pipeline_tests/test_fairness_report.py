@@ -38,7 +38,8 @@ def test_checks_are_reported_with_their_severities(sample_store):
 def test_charts_are_in_the_ui_metadata(sample_store):
     materialization = sample_store["results"][-1].asset_materializations_for_node("fairness_report")[0]
     charts = {k: v for k, v in materialization.metadata.items() if k.startswith("chart_")}
-    assert set(charts) == {"chart_score_distribution", "chart_role_pairs", "chart_career_stages", "chart_trend"}
+    assert set(charts) == {"chart_score_distribution", "chart_role_pairs", "chart_career_stages",
+                           "chart_ratings_by_score", "chart_trend"}
     assert all(v.value.startswith("![") and "(data:image/png;base64,iVBOR" in v.value for v in charts.values())
 
 
@@ -55,10 +56,10 @@ def test_trends_put_both_rounds_side_by_side(sample_store):
 def test_html_report_renders_in_headless_chromium(sample_store, report_folder):
     page_path = report_folder / f"{SAMPLE_ROUNDS[-1]}.html"
     text = page_path.read_text(encoding="utf-8")
-    assert text.count('src="data:image/png;base64,') == 4 and "http" not in text  # self-contained
+    assert text.count('src="data:image/png;base64,') == 5 and "http" not in text  # self-contained
     with chromium_page(width=1300, height=1000) as page:
         page.goto(page_path.as_uri())
         sizes = page.eval_on_selector_all("img", "images => images.map(i => [i.complete, i.naturalWidth])")
-        assert len(sizes) == 4 and all(done and width > 300 for done, width in sizes)
+        assert len(sizes) == 5 and all(done and width > 300 for done, width in sizes)
         assert page.locator("h1").inner_text().startswith(f"Virtual Coffee round {SAMPLE_ROUNDS[-1]}")
         assert screenshot(page, "fairness-report").stat().st_size > 50_000

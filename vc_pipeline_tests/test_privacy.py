@@ -8,7 +8,7 @@ from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, materialize_round, round_date
 
 DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing", "round_intros",
-              "final_pairing", "fairness_report", "fairness_trends")
+              "round_feedback", "final_pairing", "fairness_report", "fairness_trends")
 
 
 def _pii_values(surveys) -> set[str]:

@@ -55,11 +55,12 @@ def _with_round(earlier: pd.DataFrame, table: pd.DataFrame, round_date: dt.date)
 @round_asset(FairnessReport, extra_checks=CHECKS, deps=("score_matrix",))
 def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, ilp_pairing: pd.DataFrame,
                     normalized_members: pd.DataFrame, embeddings: pd.DataFrame, final_pairing: pd.DataFrame,
-                    store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings,
-                    round_outputs: RoundOutputs):
+                    round_feedback: pd.DataFrame, store: RoundStore, organizer_controls: OrganizerControls,
+                    member_settings: MemberSettings, round_outputs: RoundOutputs):
     """How good and how fair the round is, as `metric, value` rows: score quantiles, preferences
-    met, popular exposure, stage/role/time-zone balance, backups, rules, and our total against the
-    greedy baseline. Checks warn on weak rounds and fail on a repeat pair; the charts go into the
+    met, popular exposure, stage/role/time-zone balance, backups, rules, our total against the
+    greedy baseline, and what the feedback says (response and meet rates, ratings by score
+    quintile). Checks warn on weak rounds and fail on a repeat pair; the charts go into the
     metadata and, with every figure, into `<VC_REPORT_DIR>/<round>.html`."""
     round_date, (start, end) = round_of(context), context.partition_time_window
     thresholds = FairnessThresholds(score_p10_min=config.score_p10_min, popular_exposure_max=config.popular_exposure_max)
@@ -73,12 +74,12 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
     key, mode = member_settings.hash_key, member_settings.mode
     facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing,
                        blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)),
-                       worse_off_before=worse_off_before)
+                       worse_off_before=worse_off_before, feedback=round_feedback)
     metrics = fairness_metrics(facts, scoring_wish_threshold(context.instance, context.partition_key))
     table = report_rows(metrics, round_date)
     reports = _with_round(earlier, table, round_date)
     checks = fairness_checks(metrics, thresholds)
-    charts = round_charts(facts, reports, thresholds.score_p10_min)
+    charts = round_charts(facts, reports, thresholds.score_p10_min, metrics)
     page = render_report(round_date, metrics, previous_metrics(reports, round_date), checks, charts)
     path = write_report(round_outputs.report_path(round_date), page)
     return dg.MaterializeResult(

@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from vc_pipeline.controls.round_controls import id_pairs, member_ids_of
+from vc_pipeline.feedback.answers import feedback_no_shows
 from vc_pipeline.history.pairs import pair_ages
 from vc_pipeline.orchestration.checks import schema_check
 from vc_pipeline.orchestration.partitions import round_of
@@ -18,14 +19,19 @@ from vc_pipeline.store.pair_scores import score_matrix_array
 
 @round_asset(FinalPairing, deps=("score_matrix",))
 def final_pairing(context: dg.AssetExecutionContext, ilp_pairing: pd.DataFrame, normalized_members: pd.DataFrame,
-                  store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
-    """The round as it really happened: members recorded as no-shows (`no_shows` in the round's
-    controls file) are out, and the buddies they stranded meet a stranded backup first, then each
-    other in an optimal pairing under the rules in their order (blocks absolute). Later rounds' history reads this table."""
+                  round_feedback: pd.DataFrame, store: RoundStore, organizer_controls: OrganizerControls,
+                  member_settings: MemberSettings):
+    """The round as it really happened: no-shows are out (from round_feedback: who couldn't make
+    it, and whose buddy reported they didn't show unless they said they met; plus `no_shows` in
+    the round's controls file), and the buddies they stranded meet a stranded backup first, then
+    each other in an optimal pairing under the rules in their order (blocks absolute). Later
+    rounds' history reads this table."""
     round_date, (start, end) = round_of(context), context.partition_time_window
     controls = organizer_controls.for_round(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
-    no_shows = {m for e in controls.no_shows for m in member_ids_of(e, key, mode)} & set(ilp_pairing["member_id"])
+    from_controls = {m for e in controls.no_shows for m in member_ids_of(e, key, mode)} & set(ilp_pairing["member_id"])
+    from_feedback = feedback_no_shows(round_feedback, ilp_pairing)
+    no_shows = from_controls | from_feedback
     stranded = stranded_members(ilp_pairing, no_shows)
     members = normalized_members.set_index("member_id").loc[stranded].reset_index()
     with store.connection() as connection:
@@ -37,7 +43,8 @@ def final_pairing(context: dg.AssetExecutionContext, ilp_pairing: pd.DataFrame, 
     sources = table["source"].value_counts()
     return dg.MaterializeResult(
         value=table,
-        metadata={"no_shows": len(no_shows), "stranded": len(stranded),
+        metadata={"no_shows": len(no_shows), "no_shows_from_feedback": len(from_feedback),
+                  "no_shows_from_controls": len(from_controls), "stranded": len(stranded),
                   **{f"met_via_{s}": int(sources.get(s, 0)) for s in ("planned", "backup", "rematch", "unpaired")}},
         check_results=[schema_check(FinalPairing, table)],
     )

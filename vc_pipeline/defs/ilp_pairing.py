@@ -50,7 +50,12 @@ HISTORY_CHECK = ("earlier_rounds_paired", "WARN when an earlier round has member
                  "(still running, failed or never finished): its pairs could repeat in this round.")
 
 
-@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK, FRESH_CHECK), deps=("score_matrix",))
+RELIABILITY_CHECK = ("reliability", "WARN naming (by display name) members who did not show in two of their last "
+                     "three rounds; they are not given a first-time member as buddy while anyone else can be.")
+
+
+@round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK, FRESH_CHECK, RELIABILITY_CHECK),
+             deps=("score_matrix",))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
                 store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
     """One global, proven-optimal pairing for the round (PuLP + HiGHS) under the rules in their
@@ -91,8 +96,13 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     history_check = dg.AssetCheckResult(
         check_name=HISTORY_CHECK[0], passed=not unpaired, severity=dg.AssetCheckSeverity.WARN,
         metadata={"unpaired_earlier_rounds": md_list([f"{day:%Y-%m-%d}" for day in unpaired])})
+    unreliable = members[members["member_id"].isin(history.unreliable)]
+    reliability_check = dg.AssetCheckResult(
+        check_name=RELIABILITY_CHECK[0], passed=unreliable.empty, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"no_show_twice_in_three": md_list(sorted(unreliable["display_name"])),
+                  "summary": f"{len(unreliable)} member(s) did not show in two of their last three rounds"})
     return dg.MaterializeResult(
         value=table,
         metadata={"members": len(table), **result.summary},
-        check_results=[schema_check(IlpPairing, table), rules_check, history_check, fresh_check],
+        check_results=[schema_check(IlpPairing, table), rules_check, history_check, fresh_check, reliability_check],
     )

@@ -16,10 +16,11 @@ round_schedule = dg.build_schedule_from_partitioned_job(round_job, name="coffee_
 
 rematch_job = dg.define_asset_job(
     "rematch",
-    selection=dg.AssetSelection.assets("final_pairing", "fairness_report"),
+    selection=dg.AssetSelection.assets("raw_feedback", "round_feedback", "final_pairing", "fairness_report"),
     partitions_def=rounds,
-    description="After a round: record no-shows in the round's controls file, then run this to re-pair their "
-                "buddies (the round's fairness report is redone, counting the backups used).",
+    description="After a round: save the feedback export as <VC_FEEDBACK_DIR>/<round>.csv (or record no-shows "
+                "in the round's controls file), then run this: no-shows are taken out, their buddies re-paired, "
+                "and the fairness report is redone with the feedback figures.",
 )
 
 trends_job = dg.define_asset_job(

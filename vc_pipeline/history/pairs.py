@@ -97,8 +97,23 @@ def unpaired_earlier_rounds(connection: duckdb.DuckDBPyConnection, round_date: d
     return sorted(earlier - paired)
 
 
+def attendance(connection: duckdb.DuckDBPyConnection, round_date: dt.date, window: int = 3,
+               limit: int = 2) -> tuple[set[str], set[str]]:
+    """(unreliable, returning) before `round_date`: members who did not show (final_pairing kind
+    `no_show`) in at least `limit` of the last `window` rounds they were in, and every member of
+    an earlier round's pairing."""
+    if not table_exists(connection, "ilp_pairing"):
+        return set(), set()
+    rows = connection.execute(
+        f"SELECT member_id, list(kind ORDER BY round DESC) FROM ({_who_met(connection)}) WHERE round < ? "
+        "GROUP BY member_id", [round_date]).fetchall()
+    unreliable = {m for m, kinds in rows if kinds[:window].count("no_show") >= limit}
+    return unreliable, {m for m, _ in rows}
+
+
 def round_history(connection: duckdb.DuckDBPyConnection, round_date: dt.date, *, lookback: int | None,
                   bye_rounds: int) -> RoundHistory:
     """The history a round is paired against."""
+    unreliable, returning = attendance(connection, round_date)
     return RoundHistory(pair_ages(connection, round_date, lookback), recent_byes(connection, round_date, bye_rounds),
-                        worse_off_members(connection, round_date))
+                        worse_off_members(connection, round_date), unreliable, returning)

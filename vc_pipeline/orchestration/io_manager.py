@@ -11,8 +11,8 @@ from vc_pipeline.settings import DEFAULTS, DUCKDB_PATH
 from vc_pipeline.store.tables import connect, read_round, replace_round
 from vc_pipeline.store.turn import store_turn
 
-# raw_survey holds PII: its rows never go into metadata (the UI and the event log)
-NO_PREVIEW = {"raw_survey"}
+# raw_survey and raw_feedback hold PII: their rows never go into metadata (the UI and the event log)
+NO_PREVIEW = {"raw_survey", "raw_feedback"}
 
 
 class RoundTableIOManager(dg.ConfigurableIOManager):

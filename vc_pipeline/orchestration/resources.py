@@ -14,6 +14,7 @@ import pandas as pd
 
 from vc_pipeline.controls.round_controls import RoundControls, load_controls
 from vc_pipeline.export.organizer import export_folder
+from vc_pipeline.feedback.reader import feedback_path, read_feedback
 from vc_pipeline.llm.structured import LlmSettings
 from vc_pipeline.orchestration.environment import from_environment, optional_from_environment
 from vc_pipeline.orchestration.io_manager import RoundTableIOManager
@@ -23,6 +24,7 @@ from vc_pipeline.settings import (
     DEFAULTS,
     DUCKDB_PATH,
     EXPORT_DIR,
+    FEEDBACK_DIR,
     FEEDBACK_FORM_URL,
     HASH_KEY,
     MEMBERS_MODE,
@@ -48,6 +50,18 @@ class SurveyFiles(dg.ConfigurableResource):
 
     def read(self, round_date: dt.date) -> pd.DataFrame:
         return read_survey(self.path(round_date), round_date)
+
+
+class FeedbackFiles(dg.ConfigurableResource):
+    """Where the rounds' feedback form exports live: one `<round>.csv` per round (none yet: no feedback)."""
+
+    feedback_dir: str = DEFAULTS[FEEDBACK_DIR]
+
+    def path(self, round_date: dt.date) -> Path:
+        return feedback_path(self.feedback_dir, round_date)
+
+    def read(self, round_date: dt.date) -> pd.DataFrame:
+        return read_feedback(self.path(round_date), round_date)
 
 
 class OrganizerControls(dg.ConfigurableResource):
@@ -126,6 +140,7 @@ def round_resources() -> dict:
         "io_manager": RoundTableIOManager(database=database),
         "store": RoundStore(database=database),
         "survey_files": SurveyFiles(survey_dir=from_environment(SURVEY_DIR)),
+        "feedback_files": FeedbackFiles(feedback_dir=from_environment(FEEDBACK_DIR)),
         "organizer_controls": OrganizerControls(controls_dir=from_environment(CONTROLS_DIR)),
         "round_outputs": RoundOutputs(export_dir=from_environment(EXPORT_DIR), report_dir=from_environment(REPORT_DIR)),
         "member_settings": MemberSettings(mode=from_environment(MEMBERS_MODE), hash_key=from_environment(HASH_KEY),
@@ -141,15 +156,17 @@ def round_resources() -> dict:
 def folder_resources(database: str | Path, survey_dir: str | Path, *, mode: str, hash_key: str,
                      controls_dir: str | Path | None = None, export_dir: str | Path | None = None,
                      report_dir: str | Path | None = None, openai: LlmSettings | None = None,
-                     slack: SlackSettings | None = None) -> dict:
+                     slack: SlackSettings | None = None, feedback_dir: str | Path | None = None) -> dict:
     """The same resources pointed at explicit folders, no environment read: controls default to
-    `<survey_dir>/controls`, exports and reports to `exports/` and `reports/` beside the store."""
+    `<survey_dir>/controls`, feedback to `<survey_dir>/feedback`, exports and reports to `exports/`
+    and `reports/` beside the store."""
     beside = Path(database).parent
     llm = {"openai_api_key": openai.api_key, "openai_model": openai.model, "openai_base_url": openai.base_url} if openai else {}
     return {
         "io_manager": RoundTableIOManager(database=str(database)),
         "store": RoundStore(database=str(database)),
         "survey_files": SurveyFiles(survey_dir=str(survey_dir)),
+        "feedback_files": FeedbackFiles(feedback_dir=str(feedback_dir or Path(survey_dir) / "feedback")),
         "organizer_controls": OrganizerControls(controls_dir=str(controls_dir or Path(survey_dir) / "controls")),
         "round_outputs": RoundOutputs(export_dir=str(export_dir or beside / "exports"),
                                       report_dir=str(report_dir or beside / "reports")),

@@ -3,7 +3,8 @@ Levels, and what each member of a solved round got that counts as a setback.
 
 The order (DESIGN.md, "Rules, and their order"): no pair from the previous round, then no repeat
 at all, then the repeat that met longest ago; a similar-role request met exactly, then within the
-role's family; no pair below the minimum quality; then, among pairings equal on all of those,
+role's family; no first-timer with a member who did not show in two of their last three rounds;
+no pair below the minimum quality; then, among pairings equal on all of those,
 nobody worse off twice (priority to last round's setbacks) and the bye rotation; then the score.
 """
 
@@ -23,12 +24,16 @@ SETBACKS = ("unpaired", "bye", "similar_role_unmet", "similar_role_family", "low
 @dataclass
 class RoundHistory:
     """What earlier rounds left behind: pairs that met ({pair: rounds ago}, 1 = the previous
-    round; a plain set counts as the previous round), members who recently had a bye, and members
-    worse off in the previous round (a setback, or a buddy who did not show)."""
+    round; a plain set counts as the previous round), members who recently had a bye, members
+    worse off in the previous round (a setback, or a buddy who did not show), members who did not
+    show in two of their last three rounds (`unreliable`), and every member of an earlier round
+    (`returning`; the others are first-timers)."""
 
     met_before: dict[frozenset[str], int] | set[frozenset[str]] = field(default_factory=dict)
     recent_byes: set[str] = field(default_factory=set)
     worse_off: set[str] = field(default_factory=set)
+    unreliable: set[str] = field(default_factory=set)
+    returning: set[str] = field(default_factory=set)
 
 
 def rule_levels(members: pd.DataFrame, rules: HardRules, history: RoundHistory, low: np.ndarray | None, *,
@@ -50,6 +55,13 @@ def rule_levels(members: pd.DataFrame, rules: HardRules, history: RoundHistory, 
             Level("similar_role_unmet", rules.role_unmet, byes=asked),
             Level("similar_role_family", rules.role_family),
         ]
+    if history.unreliable:
+        # a first coffee with someone who keeps not showing up is how newcomers stop coming
+        ids = members["member_id"]
+        unreliable = ids.isin(history.unreliable).to_numpy()
+        newcomer = ~ids.isin(history.returning).to_numpy()
+        mask = unreliable[:, None] & newcomer[None, :]
+        levels.append(Level("unreliable_with_newcomer", mask | mask.T))
     if low is not None:
         levels.append(Level("low_quality", low | low.T))
     if priority and history.worse_off:

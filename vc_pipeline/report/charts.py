@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 
 from vc_pipeline.profile.taxonomy import stage_label
+from vc_pipeline.report.feedback import QUINTILES
 from vc_pipeline.report.round_facts import RoundFacts, group_scores
 from vc_pipeline.survey.form import ROLES
 
 # The figures a trend chart shows, one small panel each.
 TREND_METRICS = ("score_median", "score_p10", "similar_role_satisfied_share", "wish_satisfied_share",
-                 "popular_exposure_ratio", "cross_stage_share", "region_compatible_share", "baseline_total_ratio")
+                 "popular_exposure_ratio", "cross_stage_share", "region_compatible_share", "baseline_total_ratio",
+                 "meet_rate", "rating_mean")
 
 
 def _figure(width: float, height: float):
@@ -102,11 +104,30 @@ def trend_chart(reports: pd.DataFrame, metrics: tuple[str, ...] = TREND_METRICS)
     return _png(figure)
 
 
-def round_charts(facts: RoundFacts, reports: pd.DataFrame, p10_min: float) -> dict[str, bytes]:
-    """The round's four pictures, by name: score distribution, role pairs, career stages, trend."""
+def ratings_by_score(metrics: dict[str, float]) -> bytes:
+    """The mean 1–5 rating in each quintile of group score: does our score predict good coffees?"""
+    figure = _figure(6.4, 3.4)
+    axes = figure.add_subplot()
+    labels = [f"q{q}" for q in range(1, QUINTILES + 1)]
+    means = [metrics.get(f"rating_score_q{q}", np.nan) for q in range(1, QUINTILES + 1)]
+    axes.bar(labels, [0 if np.isnan(m) else m for m in means], color="#4c78a8")
+    for x, mean in enumerate(means):
+        axes.text(x, (0 if np.isnan(mean) else mean) + 0.05, "none" if np.isnan(mean) else f"{mean:.2f}",
+                  ha="center", fontsize=8)
+    correlation = metrics.get("rating_score_correlation", np.nan)
+    axes.set(ylim=(0, 5.4), xlabel="group score quintile (q5: best-scored groups)", ylabel="mean rating",
+             title=f"Ratings by score ({metrics.get('ratings', 0):.0f} ratings, Spearman "
+                   f"{'n/a' if np.isnan(correlation) else f'{correlation:.2f}'})")
+    return _png(figure)
+
+
+def round_charts(facts: RoundFacts, reports: pd.DataFrame, p10_min: float, metrics: dict[str, float]) -> dict[str, bytes]:
+    """The round's pictures, by name: score distribution, role pairs, career stages, ratings by
+    score (from the feedback figures in `metrics`), trend."""
     return {
         "score_distribution": score_distribution(group_scores(facts.pairing), p10_min),
         "role_pairs": role_pair_heat_map(facts),
         "career_stages": career_stage_mix(facts),
+        "ratings_by_score": ratings_by_score(metrics),
         "trend": trend_chart(reports),
     }

@@ -6,6 +6,7 @@ import pandas as pd
 from vc_pipeline.report.backup_use import backup_figures
 from vc_pipeline.report.balance import balance_figures
 from vc_pipeline.report.exposure import CANDIDATES, exposure_figures
+from vc_pipeline.report.feedback import feedback_figures
 from vc_pipeline.report.match_quality import baseline_figures, score_figures
 from vc_pipeline.report.preferences import similar_role_figures, wish_figures
 from vc_pipeline.report.round_facts import RoundFacts
@@ -47,6 +48,7 @@ def fairness_metrics(facts: RoundFacts, wish_threshold: float, candidates: int =
         **setback_figures(facts),
         **fresh_partner_figures(facts),
         **baseline_figures(facts),
+        **feedback_figures(facts),
     }
 
 

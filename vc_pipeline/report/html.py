@@ -11,7 +11,8 @@ import pandas as pd
 from vc_pipeline.report.thresholds import CheckOutcome
 
 CHART_TITLES = {"score_distribution": "Score distribution", "role_pairs": "Role pairs",
-                "career_stages": "Career-stage mix", "trend": "Trend over rounds"}
+                "career_stages": "Career-stage mix", "ratings_by_score": "Ratings by score quintile",
+                "trend": "Trend over rounds"}
 
 
 def report_path(report_dir: Path, round_date: dt.date) -> Path:

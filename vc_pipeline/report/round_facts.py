@@ -18,7 +18,8 @@ class RoundFacts:
     (score_matrix); wish_fit: member i's wish against member j's profile (cosine, 0 without a wish);
     met_before: pairs that met in earlier rounds; final: final_pairing rows (None before it exists);
     blocked, pinned: the organizers' blocked and pinned pairs of member ids; worse_off_before:
-    members worse off in the previous round (history.pairs.worse_off_members).
+    members worse off in the previous round (history.pairs.worse_off_members); feedback:
+    round_feedback rows (None or empty before anyone answered).
     """
 
     pairing: pd.DataFrame
@@ -30,6 +31,7 @@ class RoundFacts:
     blocked: set[frozenset[str]] = field(default_factory=set)
     pinned: set[frozenset[str]] = field(default_factory=set)
     worse_off_before: set[str] = field(default_factory=set)
+    feedback: pd.DataFrame | None = None
 
     def __post_init__(self):
         self.index = {m: i for i, m in enumerate(self.members["member_id"])}

@@ -200,16 +200,49 @@ def write_rounds(out: Path, exports: dict[dt.date, pd.DataFrame]) -> list[Path]:
     return paths
 
 
+FEEDBACK_ANSWERS = (("Yes", 0.82), ("No, my buddy didn't show", 0.08), ("No, I couldn't make it", 0.06),
+                    ("Not yet", 0.04))
+FEEDBACK_COMMENTS = ("Great chat, thanks for organizing!", "We talked about feature stores for an hour.",
+                     "Could the intro say more about what my buddy works on?", "Time zones made it hard.", "")
+
+
+def feedback_export(export: pd.DataFrame, seed: int, response_rate: float = 0.6) -> pd.DataFrame:
+    """A feedback form export (the feedback form's headers) for a round whose sign-up export is
+    `export`: about `response_rate` of its people answer, most met and rate 3–5, some report a
+    no-show; one answers twice (the second answer counts)."""
+    from vc_pipeline.feedback.form import HEADERS as FEEDBACK_HEADERS
+
+    rng = random.Random(seed)
+    answers, weights = zip(*FEEDBACK_ANSWERS)
+    rows = []
+    for email in dict.fromkeys(export["Your email address"]):
+        if rng.random() >= response_rate:
+            continue
+        met = rng.choices(answers, weights)[0]
+        rating = str(rng.choice((5, 5, 4, 4, 4, 3, 2))) if met == "Yes" and rng.random() < 0.9 else ""
+        rows.append((email, met, rating, rng.choice(FEEDBACK_COMMENTS) if rng.random() < 0.3 else ""))
+    if rows:
+        first = rows[0]
+        rows.insert(0, (first[0], "Not yet", "", ""))  # answered before the coffee, then again after
+    return pd.DataFrame(rows, columns=list(FEEDBACK_HEADERS))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("data/surveys"))
+    parser.add_argument("--feedback-out", type=Path, default=Path("data/feedback"),
+                        help="feedback exports for every round but the last (its coffees have not happened yet)")
     parser.add_argument("--rounds", nargs="+", default=["2026-10-01", "2026-11-01"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[121, 130])
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     sizes = (args.sizes * len(args.rounds))[: len(args.rounds)]
     dates = [dt.date.fromisoformat(r) for r in args.rounds]
-    for path in write_rounds(args.out, generate_rounds(dates, sizes, seed=args.seed)):
+    exports = generate_rounds(dates, sizes, seed=args.seed)
+    for path in write_rounds(args.out, exports):
+        print(f"wrote {path}")
+    feedback = {day: feedback_export(exports[day], args.seed + k) for k, day in enumerate(dates[:-1])}
+    for path in write_rounds(args.feedback_out, feedback):
         print(f"wrote {path}")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from vc_pipeline.errors import UserError
-from vc_pipeline.survey.form import COLUMNS, HEADERS
+from vc_pipeline.survey.form import HEADERS
 
 
 class SurveyError(UserError, ValueError):
@@ -37,8 +37,9 @@ def _header_key(header: str) -> str:
     return re.sub(r"\s+", " ", header).strip().casefold()
 
 
-_CANONICAL_BY_KEY = {_header_key(h): c for h, c in HEADERS.items()}
-_CANONICAL_BY_KEY.update({c: c for c in COLUMNS})
+def _canonical_by_key(headers: dict[str, str]) -> dict[str, str]:
+    """Header key (whitespace and case folded) -> canonical column; the canonical names match too."""
+    return {**{_header_key(h): c for h, c in headers.items()}, **{c: c for c in headers.values()}}
 
 
 def survey_path(survey_dir: str | Path, round_key: str) -> Path:
@@ -46,9 +47,9 @@ def survey_path(survey_dir: str | Path, round_key: str) -> Path:
     return Path(survey_dir) / f"{round_key}.csv"
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def _decode(raw: bytes, path: Path, error: type[UserError]) -> str:
     if b"\x00" in raw:
-        raise SurveyError(f"{path}: the file holds NUL bytes; expected a text CSV export")
+        raise error(f"{path}: the file holds NUL bytes; expected a text CSV export")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -57,36 +58,37 @@ def _decode(raw: bytes, path: Path) -> str:
     return raw.decode("latin-1")
 
 
-def _records(text: str, path: Path) -> list[list[str]]:
+def _records(text: str, path: Path, error: type[UserError]) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return list(reader)
     except csv.Error as exc:
-        raise SurveyError(f"{path}: line {reader.line_num}: not a readable CSV record ({exc})") from None
+        raise error(f"{path}: line {reader.line_num}: not a readable CSV record ({exc})") from None
 
 
-def _column_positions(headers: list[str], path: Path) -> dict[str, int]:
+def _column_positions(headers: list[str], path: Path, form: dict[str, str], error: type[UserError]) -> dict[str, int]:
     positions: dict[str, int] = {}
+    canonical_by_key = _canonical_by_key(form)
     for index, header in enumerate(headers):
         # pandas-style duplicate suffixes ("Email.1") are duplicates too
         key = _header_key(re.sub(r"\.\d+$", "", header))
-        canonical = _CANONICAL_BY_KEY.get(key)
+        canonical = canonical_by_key.get(key)
         if canonical is None:
             continue
         if canonical in positions:
-            raise SurveyError(
+            raise error(
                 f"{path}: header row: column {positions[canonical] + 1} and column {index + 1} "
                 f"are both '{canonical}'; expected each form question once"
             )
         positions[canonical] = index
-    missing = [h for h, c in HEADERS.items() if c not in positions]
+    missing = [h for h, c in form.items() if c not in positions]
     if missing:
-        raise SurveyError(f"{path}: header row: missing column(s) {missing}; expected the form's headers")
+        raise error(f"{path}: header row: missing column(s) {missing}; expected the form's headers")
     return positions
 
 
 def read_survey(path: str | Path, round_date: dt.date) -> pd.DataFrame:
-    """Read a form export (CSV) into one row per submission.
+    """Read a sign-up form export (CSV) into one row per submission.
 
     Returns the canonical columns (all text, blanks as "", values cleaned by `clean_value`), plus
     `round` (the round's start date) and `source_row` (1-based data row in the file, for error
@@ -96,14 +98,21 @@ def read_survey(path: str | Path, round_date: dt.date) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise SurveyError(f"{path}: no survey export for round {round_date:%Y-%m-%d}; expected this file")
-    records = [r for r in _records(_decode(path.read_bytes(), path), path) if any(c.strip() for c in r)]
+    return read_form_export(path, HEADERS, round_date, SurveyError)
+
+
+def read_form_export(path: Path, form: dict[str, str], round_date: dt.date, error: type[UserError]) -> pd.DataFrame:
+    """Read an existing export of the form whose headers are `form` ({header: canonical column}):
+    as read_survey does, in the same encodings and header matching; `error` is raised, naming file,
+    row and column, when it is unreadable."""
+    records = [r for r in _records(_decode(path.read_bytes(), path, error), path, error) if any(c.strip() for c in r)]
     if not records:
-        raise SurveyError(f"{path}: the file is empty; expected a header row and one row per response")
+        raise error(f"{path}: the file is empty; expected a header row and one row per response")
     headers, rows = records[0], records[1:]
-    positions = _column_positions(headers, path)
+    positions = _column_positions(headers, path, form, error)
     for number, row in enumerate(rows, start=1):
         if len(row) > len(headers) and any(c.strip() for c in row[len(headers):]):
-            raise SurveyError(
+            raise error(
                 f"{path}: row {number}: {len(row)} fields but the header has {len(headers)}; "
                 "expected one field per column (check for unquoted commas)"
             )
@@ -112,7 +121,7 @@ def read_survey(path: str | Path, round_date: dt.date) -> pd.DataFrame:
             column: [clean_value(row[index]) if index < len(row) else "" for row in rows]
             for column, index in positions.items()
         },
-        columns=COLUMNS,
+        columns=list(form.values()),
         dtype="object",
     )
     table.insert(0, "round", pd.Series([round_date] * len(rows), dtype="object"))
