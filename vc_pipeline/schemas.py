@@ -128,6 +128,23 @@ class Embeddings(MemberRows):
 
 
 
+class ScoreWeightsUsed(RoundTable):
+    """score_weights: the weights the round is scored with (hand or learned), and why."""
+
+    parameter: Series[str] = pa.Field(unique=True)
+    hand: Series[float] = pa.Field(ge=0)
+    learned: Series[float] = pa.Field(ge=0, nullable=True)
+    weight: Series[float] = pa.Field(ge=0)
+    source: Series[str] = pa.Field(isin=["hand", "learned"])
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    rated_pairs: Series[int] = pa.Field(ge=0)
+    heldout_rounds: Series[int] = pa.Field(ge=0)
+    spearman_hand: Series[float] = pa.Field(nullable=True)
+    spearman_learned: Series[float] = pa.Field(nullable=True)
+    top_share_hand: Series[float] = pa.Field(nullable=True)
+    top_share_learned: Series[float] = pa.Field(nullable=True)
+
+
 class ScoreMatrix(RoundTable):
     """score_matrix: one row per unordered pair (member_a < member_b), score and its components."""
 

@@ -6,14 +6,20 @@ from pydantic import BaseModel
 
 from vc_pipeline.defs.fairness_report import FairnessConfig
 from vc_pipeline.defs.ilp_pairing import PairingConfig
-from vc_pipeline.defs.score_matrix import ScoringConfig
+from vc_pipeline.defs.score_weights import ScoringConfig
 from vc_pipeline.defs.synthetic_members import MembersConfig
 from vc_pipeline.members.build import NoiseRates
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.report.thresholds import FairnessThresholds
+from vc_pipeline.scoring.learning import LearningSettings
 from vc_pipeline.scoring.weights import ScoreWeights
 
-CONFIGS = [(ScoringConfig, ScoreWeights, ""), (PairingConfig, PairingSettings, ""),
+
+class ScoringSettings(ScoreWeights, LearningSettings):
+    """score_weights' config holds both plain models' fields."""
+
+
+CONFIGS = [(ScoringConfig, ScoringSettings, ""), (PairingConfig, PairingSettings, ""),
            (FairnessConfig, FairnessThresholds, ""), (MembersConfig, NoiseRates, "_noise")]
 
 

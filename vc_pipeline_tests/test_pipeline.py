@@ -13,7 +13,7 @@ from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, group_total, objective_pro
 # reads the sample rounds materialized through Dagster
 pytestmark = pytest.mark.slow
 
-ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix",
+ASSETS = ("raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_weights", "score_matrix",
           "ilp_pairing", "round_intros", "raw_feedback", "round_feedback", "fairness_report")
 
 
@@ -32,7 +32,7 @@ def test_every_asset_and_check_succeeds_for_both_rounds(sample_store):
         names = {(c.asset_key.to_user_string(), c.check_name) for c in checks}
         pairing_checks = ("hard_constraints", "earlier_rounds_paired", "fresh_partners", "reliability")
         assert names == ({(a, "schema") for a in (*ASSETS, "final_pairing")} | {("ilp_pairing", name) for name in pairing_checks}
-                         | {("synthetic_members", "distribution_drift")}
+                         | {("synthetic_members", "distribution_drift"), ("score_weights", "weights_choice")}
                          | {("fairness_report", name) for name, _ in FAIRNESS_CHECKS})
         assert all(c.passed for c in checks)
 

@@ -7,7 +7,8 @@ import pytest
 from vc_pipeline.survey.reader import read_survey
 from vc_pipeline_tests.conftest import SAMPLE_ROUNDS, materialize_round, round_date
 
-DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing", "round_intros",
+DOWNSTREAM = ("synthetic_members", "normalized_members", "embeddings", "score_weights", "score_matrix", "ilp_pairing",
+              "round_intros",
               "round_feedback", "final_pairing", "fairness_report", "fairness_trends")
 
 
@@ -117,8 +118,8 @@ def _intro_requests_carry_no_pii(stub, tmp_path, raw):
     resources = round_resources(tmp_path / "rounds.duckdb", tmp_path / "surveys", mode="passthrough")
     resources["member_settings"] = MemberSettings(mode="passthrough", hash_key="k", openai_api_key="test-key",
                                                   openai_base_url=stub.base_url)
-    upstream = {"raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_matrix", "ilp_pairing",
-                "round_intros"}
+    upstream = {"raw_survey", "synthetic_members", "normalized_members", "embeddings", "score_weights", "score_matrix",
+                "ilp_pairing", "round_intros"}
     selection = [a for a in round_assets() if a.key.to_user_string() in upstream]
     result = dg.materialize(selection, partition_key="2026-10-01", resources=resources)
     metadata = result.asset_materializations_for_node("round_intros")[0].metadata

@@ -53,9 +53,9 @@ def test_loading_definitions_imports_no_model_or_solver_and_changes_no_environme
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                          env=environment)
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    # the seven stages of the contract + round_intros, organizer_export, raw_feedback, round_feedback,
-    # final_pairing, fairness_trends, and the two Slack assets
-    assert report["heavy"] == [] and report["assets"] == 15
+    # the seven stages of the contract + score_weights, round_intros, organizer_export, raw_feedback,
+    # round_feedback, final_pairing, fairness_trends, and the two Slack assets
+    assert report["heavy"] == [] and report["assets"] == 16
     assert report["changed"] == []  # no setting written at import or load: defaults live in the resources
 
 
@@ -81,7 +81,7 @@ def test_every_asset_says_what_it_is_who_owns_it_and_where_it_belongs():
     from vc_pipeline.orchestration.resources import round_definitions
 
     specs = list(round_definitions().resolve_all_asset_specs())
-    assert len(specs) == 15
+    assert len(specs) == 16
     for spec in specs:
         name = spec.key.to_user_string()
         assert spec.description and len(spec.description) > 40, name
