@@ -6,7 +6,6 @@ import os
 
 import duckdb
 import pytest
-import yaml
 
 from vc_pipeline.cli import simulate
 from vc_pipeline.members.pseudonym import member_id
@@ -39,21 +38,27 @@ def test_only_rounds_that_have_ended_are_simulated():
         simulation_rounds(keys, 4)
 
 
-def test_three_rounds_through_the_pipeline_are_tabled_charted_and_record_no_shows(tmp_path):
+def test_three_rounds_through_the_pipeline_are_tabled_charted_and_answer_the_feedback_form(tmp_path, capsys):
     settings = lambda: {k: v for k, v in os.environ.items() if k.startswith(("VC_", "OPENAI_"))}  # torch sets its own
     out, workdir, before = tmp_path / "out", tmp_path / "work", settings()
-    argv = ["--members", "40", "--rounds", "3", "--out", str(out), "--workdir", str(workdir)]
+    argv = ["--members", "40", "--rounds", "3", "--out", str(out), "--workdir", str(workdir), "--learning", "on"]
     assert simulate.main(argv) == 0
     assert settings() == before and (workdir / "rounds.duckdb").exists()  # its own folders, no setting written
-    records = json.loads((out / "simulation.json").read_text())
+    records = json.loads((out / "simulation.json").read_text())["learning_on"]
     assert [r["members"] for r in records] == [40, 40, 40]  # 32 of 40 back and 8 new; then 32 back, 4 new, 4 who skipped round 2
     assert all(r["members"] == r["returning"] + r["joined"] + r["came_back"] for r in records)
-    assert all(r["repeat_pairs"] == 0 and r["no_shows"] == 2 and r["seconds"] > 0 for r in records)
+    assert all(r["repeat_pairs"] == 0 and r["seconds"] > 0 and 0 < r["hidden_utility"] < 1 for r in records)
+    assert all(r["weights"] == "hand" for r in records)  # three rounds of 20 pairs: too few ratings to learn from
     assert (out / "simulation.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "utility off" in capsys.readouterr().out
     with duckdb.connect(str(workdir / "rounds.duckdb"), read_only=True) as connection:
         for record in records:
+            day = dt.date.fromisoformat(record["round"])
             recorded = {m for (m,) in connection.execute(
-                "SELECT member_id FROM vc.final_pairing WHERE round = ? AND source = 'no_show'",
-                [dt.date.fromisoformat(record["round"])]).fetchall()}
-            controls = yaml.safe_load((workdir / "controls" / f"{record['round']}.yaml").read_text())
-            assert recorded == {member_id(e, simulate.SIMULATION_KEY) for e in controls["no_shows"]}
+                "SELECT member_id FROM vc.final_pairing WHERE round = ? AND source = 'no_show'", [day]).fetchall()}
+            picked = json.loads((workdir / "no_shows" / f"{record['round']}.json").read_text())
+            # a no-show is known only when they, or their buddy, answered the form
+            assert recorded <= {member_id(e, simulate.SIMULATION_KEY) for e in picked}
+            answered = connection.execute("SELECT count(*), count(rating) FROM vc.round_feedback WHERE round = ?",
+                                          [day]).fetchone()
+            assert 0.4 * 40 <= answered[0] <= 0.8 * 40 and answered[1] > 0  # about 60% answer, most with a rating

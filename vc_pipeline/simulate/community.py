@@ -16,6 +16,7 @@ import pandas as pd
 
 from vc_pipeline.errors import SettingsError
 from vc_pipeline.sample.generate import Fabricator, Respondent, form_export
+from vc_pipeline.simulate.feedback import MEMBERS_VALUE
 from vc_pipeline.survey.form import KEEP_REGISTERED
 
 # Carry-over would bring back everyone who once said "Yes"; here the community model alone says who takes part.
@@ -31,11 +32,14 @@ class Community:
     join_share: float = 0.1
     no_show_share: float = 0.05
     seed: int = 2027
+    response_rate: float = 0.6
+    rating_noise: float = 0.5
+    hidden: tuple[float, ...] = MEMBERS_VALUE  # what members really value, per score component
 
     def __post_init__(self):
         if self.members < 2:
             raise SettingsError("members: a round needs at least 2 people")
-        for name in ("return_share", "no_show_share"):
+        for name in ("return_share", "no_show_share", "response_rate"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name}: expected a share between 0 and 1")
         if not 0 <= self.join_share < 1:

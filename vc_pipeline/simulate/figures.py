@@ -101,3 +101,35 @@ def trend_chart(records: list[dict], title: str) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _shares(weights: dict[str, float]) -> dict[str, float]:
+    total = sum(weights.values()) or 1.0
+    return {name: value / total for name, value in weights.items()}
+
+
+def learning_lines(years: dict[str, list[dict]], hidden: tuple[float, ...], hand, later_from: int = 5) -> list[str]:
+    """The years side by side: each round's mean hidden utility with learning off and on and the
+    weights the learning year used, the mean over rounds `later_from`.. on, and the weights as
+    shares of their total: hand, hidden, and the last round's fitted and used with learning on."""
+    from vc_pipeline.scoring.pair_scores import COMPONENTS
+
+    off, on = years.get("learning_off", []), years.get("learning_on", [])
+    rounds = [r["round"] for r in (on or off)]
+    lines = ["", f"{'round':<12}{'utility off':>12}{'utility on':>12}{'weights on':>12}"]
+    for k, key in enumerate(rounds):
+        cells = [f"{year[k]['hidden_utility']:.4f}" if year else "n/a" for year in (off, on)]
+        lines.append(f"{key:<12}{cells[0]:>12}{cells[1]:>12}{(on[k]['weights'] if on else 'n/a'):>12}")
+    later = slice(later_from - 1, None)
+    if len(rounds) >= later_from and off and on:
+        means = [sum(r["hidden_utility"] for r in year[later]) / len(year[later]) for year in (off, on)]
+        lines.append(f"rounds {later_from}-{len(rounds)}: mean hidden utility {means[0]:.4f} learning off, "
+                     f"{means[1]:.4f} learning on ({means[1] - means[0]:+.4f})")
+    hand_shares = _shares({c: getattr(hand, c) for c in COMPONENTS})
+    hidden_shares = _shares(dict(zip(COMPONENTS, hidden)))
+    used = _shares(on[-1]["weights_used"]) if on else {}
+    fitted = _shares(on[-1]["weights_fitted"]) if on and on[-1].get("weights_fitted") else {}
+    lines += ["", f"{'weights (shares)':<18}{'hand':>8}{'hidden':>8}{'fitted':>8}{'used':>8}"]
+    lines += [f"{c:<18}{hand_shares[c]:>8.3f}{hidden_shares[c]:>8.3f}{fitted.get(c, float('nan')):>8.3f}"
+              f"{used.get(c, float('nan')):>8.3f}" for c in COMPONENTS]
+    return lines
