@@ -7,6 +7,11 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
 CHROMIUM := /usr/bin/chromium
+# The team-deployment test starts a real PostgreSQL server from Debian's postgresql package.
+POSTGRES := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) /usr/lib/postgresql/15/bin/pg_ctl)
+# The Dagster instance `make dev` copies into DAGSTER_HOME; the team deployment's is
+# docs/deploy/dagster-postgres.yaml (docs/deployment.md).
+DAGSTER_INSTANCE ?= dagster.yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
@@ -22,7 +27,7 @@ export TRANSFORMERS_OFFLINE := 1
 run: $(INSTALLED) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m vc_pipeline.cli.run_rounds
 
-test: $(INSTALLED) $(CHROMIUM) lint audit
+test: $(INSTALLED) $(CHROMIUM) $(POSTGRES) lint audit
 	$(PY) -m pytest
 
 # The unit layer for the edit-test loop: no whole rounds, subprocesses, browser or load (markers in
@@ -66,9 +71,17 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+$(POSTGRES):
+	@command -v apt-get >/dev/null || { echo "the team-deployment test needs a PostgreSQL server (Debian/Ubuntu package postgresql)"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
+
+# copied every time, so a DAGSTER_INSTANCE given on the command line is the one used
+$(DAGSTER_HOME)/dagster.yaml: $(DAGSTER_INSTANCE) FORCE
 	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
+	cp $(DAGSTER_INSTANCE) $@
+
+FORCE:
 
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) $(VC_DUCKDB_PATH)

@@ -44,15 +44,17 @@ def _location_loaded(base_url: str) -> bool:
 
 
 @contextmanager
-def dagster_dev(folder: Path, env: dict[str, str], timeout: float = 180.0) -> Iterator[str]:
-    """Run `dagster dev` with `DAGSTER_HOME=<folder>/home` (the repo's dagster.yaml) and `env` on top.
+def dagster_dev(folder: Path, env: dict[str, str], timeout: float = 180.0,
+                instance: Path = REPO / "dagster.yaml") -> Iterator[str]:
+    """Run `dagster dev` with `DAGSTER_HOME=<folder>/home` (`instance` as its dagster.yaml: the
+    repo's by default) and `env` on top.
 
     Yields the base URL once the code location has loaded; stops the webserver, daemon and code
     server on exit. The log is `<folder>/dagster-dev.log`, named in any start-up failure.
     """
     home = folder / "home"
     home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(instance, home / "dagster.yaml")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = folder / "dagster-dev.log"
