@@ -86,8 +86,16 @@ FORCE:
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) $(VC_DUCKDB_PATH)
 
-bench: $(INSTALLED)
+# LEMON's exact matching, the reference the solver is measured against (Debian's liblemon-dev + g++)
+LEMON := /usr/include/lemon/matching.h
+
+bench: $(INSTALLED) $(LEMON)
 	$(PY) -m vc_pipeline.bench $(BENCH_ARGS)
+
+$(LEMON):
+	@command -v apt-get >/dev/null || { echo "make bench needs LEMON (Debian/Ubuntu package liblemon-dev) and g++"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq liblemon-dev g++
 
 # After reviewing a round: send its intros in Slack (a dry run writing data/exports/<round>/slack_outbox.json
 # without SLACK_BOT_TOKEN); a week later, the check-ins. SEND_ARGS=--despite-failed-checks overrides the checks.

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from vc_pipeline.orchestration.resources import folder_resources, round_definitions
+from vc_pipeline.orchestration.resources import folder_resources, round_assets
 
 # CI must not depend on which random examples a run happens to draw
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -37,11 +37,6 @@ def round_resources(database: Path, survey_dir: Path, mode: str = "synthetic", k
     """The pipeline's resources pointed at a test store, survey folder and controls folder (exports
     and reports beside the store)."""
     return folder_resources(database, survey_dir, mode=mode, hash_key=key, controls_dir=controls_dir)
-
-
-def round_assets():
-    """Every asset a round materializes: all but the Slack ones, which only the organizer launches."""
-    return [a for a in round_definitions().assets if "slack" not in a.group_names_by_key.values()]
 
 
 def materialize_round(round_key: str, database: Path, survey_dir: Path, *, instance=None, mode="synthetic",

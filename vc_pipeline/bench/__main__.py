@@ -1,5 +1,5 @@
 """`make bench`: the definitions load, normalized_members on a large round, the solver against
-networkx's exact blossom and the greedy baseline, and whole rounds through every round asset.
+LEMON's C++ exact matching, networkx's exact blossom and the greedy baseline, and whole rounds through every round asset.
 Prints a table and writes the figures to bench-results.json."""
 
 import argparse
@@ -18,10 +18,14 @@ def run(kind: str, n: int | None = None, timeout: float = 1800) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def solver_table(sizes: list[int], networkx_up_to: int) -> list[dict]:
+def solver_table(sizes: list[int], networkx_up_to: int, lemon_up_to: int) -> list[dict]:
     rows = []
     for n in sizes:
         row = run("solver", n)
+        if n <= lemon_up_to and n % 2 == 0:
+            lemon = run("lemon", n)
+            row["lemon_seconds"], row["lemon_total"] = lemon.get("seconds"), lemon.get("total")
+            row["lemon_error"] = lemon.get("error")
         if n <= networkx_up_to:
             exact = run("networkx", n)
             row["networkx_seconds"], row["networkx_total"] = exact.get("seconds"), exact.get("total")
@@ -37,7 +41,9 @@ def _solver_line(row: dict) -> str:
         return f"{row['n']:>6}  error: {row['error']}"
     nx_part = (f"{row['networkx_seconds']:>9.2f} {row['speedup']:>8.0f}x {row['relative_difference']:>9.1e}"
                if "networkx_seconds" in row else f"{'-':>9} {'-':>9} {'-':>9}")
-    return (f"{row['n']:>6} {row['seconds']:>9.2f} {nx_part} {row['total']:>11.4f} {row['greedy_total']:>11.4f} "
+    lemon_part = (f"{row['lemon_seconds']:>9.2f} {abs(row['total'] - row['lemon_total']):>9.1e}"
+                  if row.get("lemon_seconds") is not None else f"{row.get('lemon_error') or '-':>9} {'-':>9}")
+    return (f"{row['n']:>6} {row['seconds']:>9.2f} {lemon_part} {nx_part} {row['total']:>11.4f} {row['greedy_total']:>11.4f} "
             f"{row['total'] / row['greedy_total']:>7.4f} {str(row['proven_optimal']):>6} {row['peak_mb']:>8.0f}")
 
 
@@ -58,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 400, 800, 2000, 5000])
     parser.add_argument("--networkx-up-to", type=int, default=800)
+    parser.add_argument("--lemon-up-to", type=int, default=5000, help="largest N solved by LEMON too (even N only)")
     parser.add_argument("--rounds", nargs="+", type=int, default=[100, 2000])
     parser.add_argument("--places", type=int, default=5000, help="members in the normalized_members measurement")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
@@ -69,9 +76,9 @@ def main(argv: list[str] | None = None) -> None:
           f"{places['seconds']:.2f} s (gazetteer built in {places['gazetteer_seconds']:.2f} s), "
           f"{places['placed_share']:.1%} placed, peak {places['peak_mb']:.0f} MB" if "error" not in places
           else f"normalized_members: error: {places['error']}")
-    print(f"\n{'N':>6} {'ours s':>9} {'nx s':>9} {'speedup':>9} {'rel diff':>9} {'our total':>11} "
-          f"{'greedy':>11} {'ratio':>7} {'proven':>6} {'peak MB':>8}")
-    solver = solver_table(args.sizes, args.networkx_up_to)
+    print(f"\n{'N':>6} {'ours s':>9} {'lemon s':>9} {'|Δ lemon|':>9} {'nx s':>9} {'speedup':>9} {'rel diff':>9} "
+          f"{'our total':>11} {'greedy':>11} {'ratio':>7} {'proven':>6} {'peak MB':>8}")
+    solver = solver_table(args.sizes, args.networkx_up_to, args.lemon_up_to)
     print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  per asset (whole round, every asset)")
     rounds = round_table(args.rounds)
     args.out.write_text(json.dumps({"definitions": definitions, "places": places, "solver": solver, "rounds": rounds}, indent=2))

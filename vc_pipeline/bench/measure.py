@@ -1,7 +1,8 @@
 """One measurement per process, so each one's peak memory is its own: `python -m vc_pipeline.bench.measure KIND N`.
 
 Prints one JSON object. KIND is `solver` (random cosine scores, complete graph), `networkx` (the
-exact blossom on the same scores), `round` (a generated round through every round asset), or
+exact blossom on the same scores), `lemon` (LEMON's C++ MaxWeightedPerfectMatching on the same
+scores, built here against Debian's liblemon-dev), `round` (a generated round through every round asset), or
 `places` (normalize_members on a generated round whose places are written as people write them).
 """
 
@@ -9,6 +10,7 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -49,6 +51,41 @@ def measure_networkx(n: int) -> dict:
     return {"n": n, "seconds": seconds, "total": float(sum(scores[i, j] for i, j in matching))}
 
 
+LEMON_SOURCE = Path(__file__).with_name("lemon_matching.cpp")
+
+
+def lemon_program() -> Path:
+    """The LEMON benchmark program, compiled with g++ once per source version (cached under the
+    system's temporary folder)."""
+    import hashlib
+    import subprocess
+    import tempfile
+
+    digest = hashlib.sha256(LEMON_SOURCE.read_bytes()).hexdigest()[:16]
+    program = Path(tempfile.gettempdir()) / f"vc-lemon-matching-{digest}"
+    if not program.exists():
+        built = subprocess.run(["g++", "-O2", "-o", str(program), str(LEMON_SOURCE), "-llemon"], capture_output=True,
+                               text=True)
+        if built.returncode:
+            raise RuntimeError(f"building {LEMON_SOURCE.name} failed (is liblemon-dev installed?): {built.stderr[-500:]}")
+    return program
+
+
+def measure_lemon(n: int) -> dict:
+    import subprocess
+    import tempfile
+
+    scores = cosine_scores(n)
+    with tempfile.NamedTemporaryFile(suffix=".bin") as file:
+        file.write(np.int32(n).tobytes() + np.ascontiguousarray(scores, dtype=np.float64).tobytes())
+        file.flush()
+        started = time.perf_counter()
+        done = subprocess.run([str(lemon_program()), file.name], capture_output=True, text=True, check=True)
+        wall = time.perf_counter() - started
+    answer = json.loads(done.stdout)
+    return {"n": n, "seconds": answer["seconds"], "wall_seconds": wall, "total": answer["total"]}
+
+
 def measure_round(n: int) -> dict:
     import datetime as dt
     import tempfile
@@ -56,7 +93,7 @@ def measure_round(n: int) -> dict:
 
     import dagster as dg
 
-    from vc_pipeline.orchestration.resources import folder_resources, round_definitions
+    from vc_pipeline.orchestration.resources import folder_resources, round_assets
     from vc_pipeline.sample.generate import generate_rounds, write_rounds
     from vc_pipeline.settings import DEV_HASH_KEY
 
@@ -66,7 +103,7 @@ def measure_round(n: int) -> dict:
         resources = folder_resources(Path(folder) / "rounds.duckdb", Path(folder) / "surveys", mode="synthetic",
                                      hash_key=DEV_HASH_KEY)
         started = time.perf_counter()
-        result = dg.materialize(list(round_definitions().assets), partition_key=f"{day:%Y-%m-%d}", resources=resources,
+        result = dg.materialize(round_assets(), partition_key=f"{day:%Y-%m-%d}", resources=resources,
                                 raise_on_error=False)
         seconds = time.perf_counter() - started
     steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.get_step_success_events()}
@@ -126,7 +163,8 @@ def measure_definitions() -> dict:
     return {"seconds": time.perf_counter() - started, "heavy_imports": heavy}
 
 
-KINDS = {"solver": measure_solver, "networkx": measure_networkx, "round": measure_round, "places": measure_places}
+KINDS = {"solver": measure_solver, "networkx": measure_networkx, "lemon": measure_lemon, "round": measure_round,
+         "places": measure_places}
 
 if __name__ == "__main__":
     kind = sys.argv[1]
