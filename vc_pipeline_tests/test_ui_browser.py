@@ -64,10 +64,11 @@ def test_an_organizer_pairs_a_round_from_the_ui(tmp_path):
         screenshot(page, "ui-run-success")
 
         page.goto(f"{base_url}/assets/ilp_pairing?view=checks")
-        # the list names the four checks, each "Succeeded"; each one's page says its latest result "Passed"
-        expect(page.get_by_text("Succeeded", exact=True)).to_have_count(4, timeout=60_000)
+        # the list names the five checks, each "Succeeded"; each one's page says its latest result "Passed"
+        expect(page.get_by_text("Succeeded", exact=True)).to_have_count(5, timeout=60_000)
         for name, kind in (("schema", "blocking"), ("hard_constraints", "non-blocking"),
-                           ("earlier_rounds_paired", "non-blocking"), ("fresh_partners", "non-blocking")):
+                           ("earlier_rounds_paired", "non-blocking"), ("fresh_partners", "non-blocking"),
+                           ("reliability", "non-blocking")):
             page.get_by_text(name, exact=True).first.click()
             expect(page.get_by_text(kind, exact=True)).to_be_visible()
             expect(page.get_by_text("Passed", exact=True)).to_be_visible()

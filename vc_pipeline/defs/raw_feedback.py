@@ -9,7 +9,8 @@ from vc_pipeline.orchestration.round_asset import round_asset
 from vc_pipeline.schemas import RawFeedback
 
 
-@round_asset(RawFeedback)
+# after raw_survey: a round whose export fails stores nothing, feedback included
+@round_asset(RawFeedback, deps=("raw_survey",))
 def raw_feedback(context: dg.AssetExecutionContext, feedback_files: FeedbackFiles):
     """The round's feedback export (`<VC_FEEDBACK_DIR>/<round>.csv`), one row per answer, as read:
     none until the file exists (the round runs before anyone has met). Holds PII: emails and

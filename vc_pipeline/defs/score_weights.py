@@ -35,7 +35,8 @@ class ScoringConfig(dg.Config):
     refit: bool = _LEARNING.refit
 
 
-@round_asset(ScoreWeightsUsed, extra_checks=(CHOICE_CHECK,))
+# after normalized_members: weights are chosen for a round that has members (a failed round stores nothing)
+@round_asset(ScoreWeightsUsed, extra_checks=(CHOICE_CHECK,), deps=("normalized_members",))
 def score_weights(context: dg.AssetExecutionContext, config: ScoringConfig, store: RoundStore):
     """The round's score weights, one row per parameter (hand, learned, used) with the choice and
     its held-out figures. Learned only from rounds before this one; a round keeps the weights it

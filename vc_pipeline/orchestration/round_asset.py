@@ -22,7 +22,8 @@ def round_asset(model: type[pa.DataFrameModel], extra_checks: tuple[tuple[str, s
     """Decorate a function as a round-partitioned asset stored in DuckDB (schema `vc`, table named
     after the asset) whose output is validated by `model` as a blocking check. `extra_checks` are
     (name, description) of further, non-blocking checks the asset reports; `deps` are upstream
-    assets the function reads from the store itself (too large to load as a DataFrame). A UserError
+    assets the function reads from the store itself (too large to load as a DataFrame) or must
+    simply come after. A UserError
     raised by the function fails the step with its message and no traceback."""
 
     def decorate(fn):
