@@ -52,6 +52,8 @@ def assert_valid(result, n: int, forbidden: set, odd="bye"):
 @given(graphs())
 @example((np.zeros((4, 4)), {(0, 1), (0, 2), (0, 3)}))  # CI found it: 0 sits out, 1-3 have their own bye
 @example((np.zeros((3, 3)), {(0, 1), (0, 2), (1, 2)}))  # all blocked: all sit out, no bye
+# found by hypothesis: HiGHS' default tolerance took the 0.5 pairing for the 0.500001 one
+@example((np.array([[0, .5, 1e-6, 0, 0], [.5, 0, 0, 0, .5], [1e-6, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, .5, 0, 0, 0]]), set()))
 def test_total_equals_networkx_max_cardinality_matching(graph):
     scores, forbidden = graph
     result = solve_pairing(scores, forbidden)

@@ -105,7 +105,8 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
         problem += pulp.lpSum(counted) <= count, "count"
     elif count or counted:
         problem += pulp.lpSum(counted) == count, "count"
-    problem.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=0.0, gapAbs=1e-9))
+    # HiGHS' default MIP feasibility tolerance (1e-6) let it call a pairing optimal that was 1e-6 short
+    problem.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=0.0, gapAbs=1e-9, mip_feasibility_tolerance=1e-9))
     status = _check(problem, pulp, "integer program", time_limit)
     objective = float(pulp.value(problem.objective) or 0.0)
     chosen = (lambda xs, keys: [k for k, x in zip(keys, xs) if (x.value() or 0) > 0.5])
