@@ -33,6 +33,7 @@ from vc_pipeline.scoring.weights import ScoreWeights
 
 FITS = [f"fit_{c}" for c in COMPONENTS]
 GOOD_RATING = 4
+HELDOUT = ("spearman_hand", "spearman_learned", "top_share_hand", "top_share_learned")
 
 
 class LearningSettings(BaseModel):
@@ -146,9 +147,6 @@ def weights_table(choice: WeightsChoice, hand: ScoreWeights) -> pd.DataFrame:
                      "rated_pairs": choice.rated_pairs, "heldout_rounds": choice.rounds,
                      **{k: float(choice.heldout.get(k, np.nan)) for k in HELDOUT}})
     return pd.DataFrame(rows)
-
-
-HELDOUT = ("spearman_hand", "spearman_learned", "top_share_hand", "top_share_learned")
 
 
 def weights_of(table: pd.DataFrame) -> ScoreWeights:
