@@ -10,6 +10,9 @@ import pandas as pd
 from vc_pipeline.export.meeting_window import NO_OVERLAP
 from vc_pipeline.intros.reasons import and_list
 
+# groups that meet (a bye or an unpaired member gets a note instead of an intro)
+MEETING_KINDS = ("pair", "triad")
+
 _PLACEHOLDER = re.compile(r"\{member_(\d+)\}")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 # inside a sentence only these start markup (emphasis, code, links, HTML, tables, strike-through)
@@ -59,31 +62,32 @@ def window_line(window: str) -> str:
     return f"Your working hours (9:00–18:00) overlap {window}."
 
 
-def _closing(intro: pd.Series, names: Sequence[str], escape) -> str:
-    return " ".join(t for t in (fill(intro["message"], names, escape), window_line(intro["meeting_window"])) if t)
+def _filled(intro: pd.Series, names: Sequence[str], escape: Callable[[str], str]) -> tuple[str, list[str], str]:
+    """The intro's why, starters and closing (next step and meeting window), names put in and
+    escaped for the target."""
+    closing = " ".join(t for t in (fill(intro["message"], names, escape), window_line(intro["meeting_window"])) if t)
+    return fill(intro["why"], names, escape), [fill(s, names, escape) for s in starters(intro)], closing
 
 
 def markdown_section(intro: pd.Series, names: Sequence[str]) -> str:
     """The intros.md section of one group; `names` are the members' names in member-id order."""
     bold = [f"**{escape_markdown(name)}**" for name in names]
     head = f"## Group {int(intro['group_id'])} · {intro['kind']}\n\n"
-    why = fill(intro["why"], bold, escape_markdown_inline)
-    if intro["kind"] not in ("pair", "triad"):
+    why, items, closing = _filled(intro, bold, escape_markdown_inline)
+    if intro["kind"] not in MEETING_KINDS:
         return f"{head}{why}\n"
-    items = "\n".join(f"- {fill(s, bold, escape_markdown_inline)}" for s in starters(intro))
-    return (f"{head}Meet {and_list(bold)}!\n\n{why}\n\nConversation starters:\n\n{items}\n\n"
-            f"{_closing(intro, bold, escape_markdown_inline)}\n")
+    listed = "\n".join(f"- {item}" for item in items)
+    return f"{head}Meet {and_list(bold)}!\n\n{why}\n\nConversation starters:\n\n{listed}\n\n{closing}\n"
 
 
 def slack_text(intro: pd.Series, mentions: Sequence[str]) -> str:
     """The Slack message of one group; `mentions` are the members as Slack shows them (`<@U123>`
     for a member Slack knows, their name in bold otherwise), in member-id order."""
-    why = fill(intro["why"], mentions, escape_slack)
-    if intro["kind"] not in ("pair", "triad"):
+    why, items, closing = _filled(intro, mentions, escape_slack)
+    if intro["kind"] not in MEETING_KINDS:
         return f":coffee: {why}"
-    items = "\n".join(f"• {fill(s, mentions, escape_slack)}" for s in starters(intro))
-    return (f":coffee: Meet {and_list(list(mentions))}!\n\n{why}\n\n*Conversation starters*\n{items}\n\n"
-            f"{_closing(intro, mentions, escape_slack)}")
+    listed = "\n".join(f"• {item}" for item in items)
+    return f":coffee: Meet {and_list(list(mentions))}!\n\n{why}\n\n*Conversation starters*\n{listed}\n\n{closing}"
 
 
 def slack_name(name: str) -> str:

@@ -7,12 +7,12 @@ import pandas as pd
 
 from vc_pipeline.export.meeting_window import meeting_window
 from vc_pipeline.intros.offline import MAX_ICEBREAKERS, offline_intro
+from vc_pipeline.intros.render import MEETING_KINDS
 from vc_pipeline.llm.structured import LlmReport, LlmSettings, ResponseCache
 from vc_pipeline.schemas import RoundIntros, columns_of
 
 PROFILE_COLUMNS = ("role", "career_stage", "summary", "skills", "buddy_preferences", "has_wish",
                    "wants_similar_role", "time_zone")
-MEETING_KINDS = ("pair", "triad")
 INTRO_COLUMNS = columns_of(RoundIntros)
 
 

@@ -4,10 +4,8 @@ rows: names and contacts), and what the organizer is told: refusals, members Sla
 import pandas as pd
 
 from vc_pipeline.errors import UserError
-from vc_pipeline.intros.render import slack_checkin_text, slack_name, slack_text
+from vc_pipeline.intros.render import MEETING_KINDS, slack_checkin_text, slack_name, slack_text
 from vc_pipeline.slack.delivery import Outgoing, Recipient
-
-MEETING_KINDS = ("pair", "triad")
 
 
 class RoundNotPaired(UserError, LookupError):
