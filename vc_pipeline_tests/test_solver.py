@@ -178,3 +178,45 @@ def test_a_time_limit_fails_with_the_status_named_and_reads_nothing():
     scores = rng.random((600, 600))
     with pytest.raises(SolverFailed, match="status"):
         solve_pairing(scores + scores.T, time_limit=1e-6)
+
+
+def test_an_integral_lp_optimum_needs_no_integer_program(monkeypatch):
+    import vc_pipeline.pairing.solver as solver
+
+    def no_ilp(*args, **kwargs):
+        raise AssertionError("the LP optimum was integral and priced out: no integer program was needed")
+
+    monkeypatch.setattr(solver, "solve_master", no_ilp)
+    rng = np.random.default_rng(5)
+    scores = rng.random((60, 60)) * 0.1
+    scores = scores + scores.T
+    for k in range(0, 60, 2):
+        scores[k, k + 1] = scores[k + 1, k] = 1.0  # one clearly best perfect matching: an integral LP optimum
+    result = solve_pairing(scores)
+    _, best = networkx_best(scores, set())
+    assert result.proven_optimal and result.total == pytest.approx(best, rel=1e-12)
+    assert sorted(result.groups) == [(k, k + 1) for k in range(0, 60, 2)]
+
+
+def test_pricing_in_blocks_finds_every_improving_pair_once(monkeypatch):
+    import vc_pipeline.pairing.pricing as pricing
+
+    rng = np.random.default_rng(11)
+    n = 53
+    values = rng.random((n, n))
+    values = values + values.T
+    np.fill_diagonal(values, -np.inf)
+    duals = pricing.Duals(rng.random(n) * 0.8, odd_sets=[(1, 4, 9), (2, 30, 31, 40, 52)], odd_set_duals=[0.3, 0.2])
+    present = {(0, 5), (3, 7), (10, 20)}
+    expected = set()
+    for i, j in itertools.combinations(range(n), 2):
+        reduced = values[i, j] - duals.members[i] - duals.members[j]
+        reduced -= sum(z for s, z in zip(duals.odd_sets, duals.odd_set_duals) if i in s and j in s)
+        if reduced > 0.1 and (i, j) not in present:
+            expected.add((i, j))
+    for entries in (7, 200, 1 << 20):  # one row per block, several rows, one block
+        monkeypatch.setattr(pricing, "_BLOCK_ENTRIES", entries)
+        found = pricing.price_pairs(values, duals, 0.1, present, 10 ** 6)
+        assert len(found) == len(set(found)) and set(found) == expected
+        top = {tuple(sorted((i, int(j)))) for i in range(n) for j in np.argsort(-values[i])[:3]}
+        assert pricing.best_candidates(values, 3) == top

@@ -82,29 +82,28 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
     triad = [pulp.LpVariable(f"t{i}_{j}_{k}", 0, 1, "Binary") for i, j, k in columns.triads]
     bye = [pulp.LpVariable(f"b{i}", 0, 1, "Binary") for i in columns.bye_members]
     slack = [pulp.LpVariable(f"s{i}", 0, 1, "Binary") for i in range(n)]
-    problem += (pulp.lpSum(v * x for v, x in zip(columns.pair_values, pair))
-                + pulp.lpSum(v * x for v, x in zip(columns.triad_values, triad))
-                + pulp.lpSum(v * x for v, x in zip(columns.bye_values, bye))
-                + left_out_value * pulp.lpSum(slack))
-    covering: list[list] = [[s] for s in slack]
+    # expressions built from (variable, coefficient) lists: lpSum over products is most of the build time
+    problem += pulp.LpAffineExpression([*zip(pair, columns.pair_values), *zip(triad, columns.triad_values),
+                                        *zip(bye, columns.bye_values), *((s, left_out_value) for s in slack)])
+    covering: list[list] = [[(s, 1)] for s in slack]
     for (i, j), x in zip(columns.pairs, pair):
-        covering[i].append(x)
-        covering[j].append(x)
+        covering[i].append((x, 1))
+        covering[j].append((x, 1))
     for members, x in zip(columns.triads, triad):
         for m in members:
-            covering[m].append(x)
+            covering[m].append((x, 1))
     for i, x in zip(columns.bye_members, bye):
-        covering[i].append(x)
-    for i, xs in enumerate(covering):
-        problem += pulp.lpSum(xs) == 1, f"m{i}"
+        covering[i].append((x, 1))
+    for i, terms in enumerate(covering):
+        problem.addConstraint(_row(pulp, terms, pulp.LpConstraintEQ, 1), f"m{i}")
     _add_odd_sets(problem, pulp, columns, pair, triad)
     _add_budgets(problem, pulp, columns, pair, triad, bye)
     counted = bye if count_kind == "bye" else triad
     if count_kind == "triad":
         # at most one triad: when no three members may meet, the odd one is left out instead
-        problem += pulp.lpSum(counted) <= count, "count"
+        problem.addConstraint(_row(pulp, [(x, 1) for x in counted], pulp.LpConstraintLE, count), "count")
     elif count or counted:
-        problem += pulp.lpSum(counted) == count, "count"
+        problem.addConstraint(_row(pulp, [(x, 1) for x in counted], pulp.LpConstraintEQ, count), "count")
     # HiGHS' default MIP feasibility tolerance (1e-6) let it call a pairing optimal that was 1e-6 short
     problem.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=0.0, gapAbs=1e-9, mip_feasibility_tolerance=1e-9))
     status = _check(problem, pulp, "integer program", time_limit)
@@ -114,12 +113,17 @@ def solve_master(n: int, columns: Columns, *, count: int, count_kind: str, left_
                           chosen(bye, columns.bye_members), chosen(slack, range(n)), status=status)
 
 
+def _row(pulp, terms: list, sense: int, rhs: float):
+    """The constraint Σ coefficient × variable (sense) rhs, from (variable, coefficient) terms."""
+    return pulp.LpConstraint(pulp.LpAffineExpression(terms), sense, rhs=rhs)
+
+
 def _add_budgets(problem, pulp, columns: Columns, pair, triad, bye) -> None:
     for k, budget in enumerate(columns.budgets):
         terms = [(budget.pair_cost(*p), x) for p, x in zip(columns.pairs, pair)]
         terms += [(budget.triad_cost(*t), x) for t, x in zip(columns.triads, triad)]
         terms += [(float(budget.byes[i]), x) for i, x in zip(columns.bye_members, bye)]
-        problem += pulp.lpSum(c * x for c, x in terms if c) <= budget.bound, f"r{k}"
+        problem.addConstraint(_row(pulp, [(x, c) for c, x in terms if c], pulp.LpConstraintLE, budget.bound), f"r{k}")
 
 
 def _add_odd_sets(problem, pulp, columns: Columns, pair, triad) -> None:
@@ -130,4 +134,4 @@ def _add_odd_sets(problem, pulp, columns: Columns, pair, triad) -> None:
     for k, members in enumerate(columns.odd_sets):
         inside = [pair_of[p] for p in itertools.combinations(members, 2) if p in pair_of]
         inside += [triad_of[t] for t in itertools.combinations(members, 3) if t in triad_of]
-        problem += pulp.lpSum(inside) <= (len(members) - 1) // 2, f"o{k}"
+        problem.addConstraint(_row(pulp, [(x, 1) for x in inside], pulp.LpConstraintLE, (len(members) - 1) // 2), f"o{k}")

@@ -10,23 +10,33 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-_BLOCK = 1024  # rows priced at once: bounds memory on large rounds
+_BLOCK_ENTRIES = 1 << 20  # matrix entries handled at once: 8 MB temporaries, which the allocator reuses
+
+
+def _rows_per_block(n: int) -> int:
+    # blocks of a few MB: a bigger temporary is mapped fresh from the system (page faults) on every block
+    return max(1, min(n, _BLOCK_ENTRIES // max(n, 1)))
 
 
 def best_candidates(values: np.ndarray, per_member: int) -> set[tuple[int, int]]:
     """Each member's `per_member` highest-valued allowed partners, as (i < j) pairs."""
     n = len(values)
     k = min(per_member, n - 1)
-    pairs: set[tuple[int, int]] = set()
     if k <= 0:
-        return pairs
-    for start in range(0, n, _BLOCK):
-        block = values[start:start + _BLOCK]
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        for offset, row in enumerate(top):
-            i = start + offset
-            pairs.update((min(i, int(j)), max(i, int(j))) for j in row if np.isfinite(block[offset, j]))
-    return pairs
+        return set()
+    found, step = [], _rows_per_block(n)
+    for start in range(0, n, step):
+        block = values[start:start + step].copy()
+        rows = np.arange(len(block))
+        # k passes of argmax beat argpartition's selection for the few partners asked for
+        for _ in range(k):
+            best = block.argmax(axis=1)
+            allowed = np.isfinite(block[rows, best])
+            found.append(np.stack([rows[allowed] + start, best[allowed]], axis=1))
+            block[rows, best] = -np.inf
+    pairs = np.concatenate(found)
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
+    return set(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist()))
 
 
 @dataclass
@@ -42,23 +52,32 @@ class Duals:
         return [(np.array(s), z) for s, z in zip(self.odd_sets, self.odd_set_duals) if z > 1e-12]
 
 
-def price_pairs(values: np.ndarray, duals: Duals, above: float, present: np.ndarray, limit: int) -> list[tuple[int, int]]:
+def price_pairs(values: np.ndarray, duals: Duals, above: float, present: set[tuple[int, int]],
+                limit: int) -> list[tuple[int, int]]:
     """Pairs (i < j) not yet `present` whose reduced cost exceeds `above`, best first, at most `limit`."""
     found_pairs, found_costs = [], []
     n, y, odd_sets = len(values), duals.members, duals.active_odd_sets()
-    for start in range(0, n, _BLOCK):
-        rows = slice(start, min(n, start + _BLOCK))
-        reduced = values[rows] - y[rows, None] - y[None, :]
+    step = _rows_per_block(n)
+    upper = np.triu(np.ones((step, step), dtype=bool), 1)
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        # only the columns j >= start: the pairs (i < j) of these rows, half the work of whole rows
+        reduced = values[start:stop, start:] - y[start:stop, None] - y[None, start:]
         for members, z in odd_sets:
-            inside = members[(members >= start) & (members < rows.stop)]
-            reduced[np.ix_(inside - start, members)] -= z
-        mask = (reduced > above) & ~present[rows]
-        mask &= np.arange(n)[None, :] > np.arange(start, rows.stop)[:, None]
+            inside = members[(members >= start) & (members < stop)]
+            if len(inside):
+                reduced[np.ix_(inside - start, members[members >= start] - start)] -= z
+        mask = reduced > above
+        mask[:, :stop - start] &= upper[:stop - start, :stop - start]
         i, j = np.nonzero(mask)
-        found_pairs.append(np.stack([i + start, j], axis=1))
+        found_pairs.append(np.stack([i + start, j + start], axis=1))
         found_costs.append(reduced[i, j])
     pairs, costs = np.concatenate(found_pairs), np.concatenate(found_costs)
-    best = np.argsort(-costs)[:limit]
+    if present and len(pairs):
+        known = np.array([a * n + b for a, b in present], dtype=np.int64)
+        fresh = ~np.isin(pairs[:, 0].astype(np.int64) * n + pairs[:, 1], known)
+        pairs, costs = pairs[fresh], costs[fresh]
+    best = np.argsort(-costs, kind="stable")[:limit]
     return [(int(a), int(b)) for a, b in pairs[best]]
 
 

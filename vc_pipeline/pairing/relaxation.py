@@ -2,10 +2,11 @@
 rows are added between solves and HiGHS re-optimizes from its last basis.
 
 highspy is used directly here because a modelling layer rebuilds the whole model on every solve;
-the integer program itself is written and solved with PuLP (vc_pipeline.pairing.master).
+the integer program itself, needed when the LP optimum is fractional, is written and solved with
+PuLP (vc_pipeline.pairing.master).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +26,10 @@ class Relaxed:
     odd_set_duals: list[float]
     budget_duals: list[float]
     left_out: float = 0.0  # members left out, summed over their (maybe fractional) slack
+    # the levels of the triad, bye and slack (left out) columns in use, by triad, member, member
+    triad_levels: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    bye_levels: dict[int, float] = field(default_factory=dict)
+    left_out_levels: dict[int, float] = field(default_factory=dict)
 
 
 class RoundRelaxation:
@@ -33,13 +38,15 @@ class RoundRelaxation:
     Columns: one slack per member (left out), the byes, then pairs and triads as they are added."""
 
     def __init__(self, n: int, *, left_out_value: float, bye_members: list[int], bye_values: np.ndarray,
-                 count: int, count_kind: str, budgets: list[Budget]):
+                 count: int, count_kind: str, budgets: list[Budget], time_limit: float = float("inf")):
         import highspy  # a solver: imported when used, so loading the definitions stays light
 
         self.hs = highspy
-        self.n, self.count = n, count
+        self.n, self.count, self.time_limit = n, count, time_limit
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
+        if time_limit < float("inf"):  # HiGHS 1.x counts it over all of this object's solves: the LP rounds together
+            self.highs.setOptionValue("time_limit", float(time_limit))
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         inf = highspy.kHighsInf
         count_bounds = ((count, count) if count_kind == "bye" and count else (-inf, count) if count_kind == "triad"
@@ -53,6 +60,7 @@ class RoundRelaxation:
         self._add_columns(np.full(n, left_out_value), [[i] for i in range(n)])
         self._add_columns(np.asarray(bye_values, dtype=float),
                           [[i, n, *self._budget_rows([b.byes[i] for b in self.budgets])] for i in bye_members])
+        self.bye_members = list(bye_members)
         self.columns = n + len(bye_members)
         self.pair_column: dict[tuple[int, int], int] = {}
         self.triad_column: dict[tuple[int, int, int], int] = {}
@@ -118,8 +126,9 @@ class RoundRelaxation:
         self.highs.run()
         status = self.highs.getModelStatus()
         if status != self.hs.HighsModelStatus.kOptimal:
-            raise SolverFailed(f"the pairing LP stopped with status '{self.highs.modelStatusToString(status)}'; "
-                               "no proven optimum, so no pairing was read")
+            raise SolverFailed(
+                "the pairing solver stopped without proving an optimum while solving the LP relaxation: status "
+                f"'{self.highs.modelStatusToString(status)}' (time limit {self.time_limit:g} s); no pairing was read")
         solution = self.highs.getSolution()
         levels = np.asarray(solution.col_value)
         duals = np.asarray(solution.row_dual)
@@ -135,6 +144,9 @@ class RoundRelaxation:
             odd_set_duals=list(sign * duals[self.first_odd_row:]),
             budget_duals=list(sign * duals[self.n + 1:self.first_odd_row]),
             left_out=float(levels[:self.n].sum()),
+            triad_levels={t: float(levels[c]) for t, c in self.triad_column.items() if levels[c] > 1e-9},
+            bye_levels={i: float(levels[self.n + k]) for k, i in enumerate(self.bye_members) if levels[self.n + k] > 1e-9},
+            left_out_levels={i: float(levels[i]) for i in np.flatnonzero(levels[:self.n] > 1e-9).tolist()},
         )
 
     @staticmethod

@@ -1,5 +1,6 @@
-"""Optimal 1:1 pairing of a round: an integer program solved on a sparse candidate graph and
-proven optimal for the complete graph by pricing every excluded pair (and triad) with LP duals."""
+"""Optimal 1:1 pairing of a round: an integer program solved on a sparse candidate graph (or the
+LP relaxation's own solution, when that is already integral) and proven optimal for the complete
+graph by pricing every excluded pair (and triad) with LP duals."""
 
 import itertools
 from collections.abc import Iterable
@@ -8,7 +9,7 @@ from typing import Literal
 
 import numpy as np
 
-from vc_pipeline.pairing.greedy import greedy_pairing
+from vc_pipeline.pairing.greedy import greedy_cover
 from vc_pipeline.pairing.master import Budget, Columns, MasterSolution, SolverFailed, solve_master
 from vc_pipeline.pairing.pricing import Duals, best_candidates, price_pairs, price_triads, triad_value, violated_odd_sets
 from vc_pipeline.pairing.relaxation import RoundRelaxation
@@ -152,12 +153,9 @@ def _solve(problem: _Problem, pairs: set, triads: set, odd_sets: list) -> Master
 
 def _price(problem: _Problem, lp, odd_sets: list, above: float, pairs: set,
            triads: set) -> tuple[list, list]:
-    present = np.zeros((problem.n, problem.n), dtype=bool)
-    for i, j in pairs:
-        present[i, j] = True
     duals = Duals(lp.member_duals, lp.count_dual, odd_sets, lp.odd_set_duals)
     values = problem.priced_values(lp.budget_duals)
-    new_pairs = price_pairs(values, duals, above, present,
+    new_pairs = price_pairs(values, duals, above, pairs,
                             min(_MAX_NEW_COLUMNS, max(1000, _MAX_NEW_COLUMNS_PER_MEMBER * problem.n)))
     new_triads = []
     if problem.count_kind == "triad" and problem.count and problem.n > _FULL_TRIADS_UP_TO:
@@ -169,7 +167,8 @@ def _relaxation(problem: _Problem, pairs: set, triads: set) -> RoundRelaxation:
     byes = problem.byes
     relaxation = RoundRelaxation(problem.n, left_out_value=problem.left_out_value, count=problem.count,
                                  count_kind=problem.count_kind, bye_members=byes,
-                                 bye_values=problem.bye_values[byes], budgets=problem.budgets)
+                                 bye_values=problem.bye_values[byes], budgets=problem.budgets,
+                                 time_limit=problem.time_limit)
     relaxation.add_pairs(sorted(pairs), problem.values)
     relaxation.add_triads(sorted(triads), [triad_value(problem.values, *t) for t in sorted(triads)])
     return relaxation
@@ -177,18 +176,20 @@ def _relaxation(problem: _Problem, pairs: set, triads: set) -> RoundRelaxation:
 
 def _generate(problem: _Problem, cover_all: bool = False) -> tuple[MasterSolution | None, bool]:
     """Column generation and odd-set cuts to the LP optimum over the complete graph, then the
-    integer optimum, adding every column that could still beat the incumbent until none can.
+    integer optimum, adding every column that could still beat the incumbent until none can (when
+    the priced-out LP optimum is already integral, it is the integer optimum: no integer program).
     cover_all: give up (None) when even the LP must leave someone out, before the integer program."""
-    # the greedy pairing's pairs make the first LP cover everyone, so its duals are meaningful
-    greedy, _ = greedy_pairing(np.where(np.isfinite(problem.values), problem.values, 0.0), ~np.isfinite(problem.values))
-    pairs = best_candidates(problem.values, problem.candidates) | {g for g in greedy if len(g) == 2}
+    # a greedy pairing's pairs make the first LP cover everyone, so its duals are meaningful
+    pairs = best_candidates(problem.values, problem.candidates)
+    pairs.update(greedy_cover(problem.values, pairs))
     triads = _initial_triads(problem, pairs)
     relaxation = _relaxation(problem, pairs, triads)
     stalled, best_bound = 0, np.inf
     for _ in range(_MAX_CUT_ROUNDS):
         lp = relaxation.solve()
         new_pairs, new_triads = _price(problem, lp, relaxation.odd_sets, _EPS, pairs, triads)
-        if new_pairs or new_triads:
+        priced_out = not new_pairs and not new_triads  # nothing excluded beats this LP's duals by _EPS
+        if not priced_out:
             pairs.update(new_pairs)
             triads.update(new_triads)
             relaxation.add_pairs(new_pairs, problem.values)
@@ -204,16 +205,32 @@ def _generate(problem: _Problem, cover_all: bool = False) -> tuple[MasterSolutio
         relaxation.add_odd_sets(new_sets)
     if cover_all and lp.left_out > 1e-6:
         return None, False
+    if priced_out and (integral := _integral_solution(problem, lp)) is not None:
+        # the LP bound holds over the complete graph (priced out) and a pairing reaches it: no ILP can do better
+        return integral, True
     odd_sets = relaxation.odd_sets
     while True:
         ilp = _solve(problem, pairs, triads, odd_sets)
         # a column can only help if its reduced cost beats the gap between LP bound and incumbent
         above = min(0.0, ilp.objective - lp.objective) + _EPS
+        if priced_out and above == _EPS:  # the same pricing as the LP's last one, which found nothing
+            return ilp, True
         new_pairs, new_triads = _price(problem, lp, odd_sets, above, pairs, triads)
         if not new_pairs and not new_triads:
             return ilp, True
         pairs.update(new_pairs)
         triads.update(new_triads)
+
+
+def _integral_solution(problem: _Problem, lp) -> MasterSolution | None:
+    """The LP's solution as a pairing when every column in use is at 1 (to 1e-9), else None."""
+    chosen = [lp.pair_levels, lp.triad_levels, lp.bye_levels, lp.left_out_levels]
+    if any(abs(level - 1.0) > 1e-9 for levels in chosen for level in levels.values()):
+        return None
+    pairs, triads, byes, left_out = (sorted(levels) for levels in chosen)
+    objective = (sum(float(problem.values[p]) for p in pairs) + sum(triad_value(problem.values, *t) for t in triads)
+                 + sum(float(problem.bye_values[i]) for i in byes) + problem.left_out_value * len(left_out))
+    return MasterSolution(objective, pairs, triads, byes, left_out, status="Optimal")
 
 
 def _placed(solution: MasterSolution) -> list[tuple[int, ...]]:
@@ -227,8 +244,11 @@ def _groups(solution: MasterSolution) -> list[tuple[int, ...]]:
 
 def _left_out_value(values: np.ndarray, bye_values: np.ndarray) -> float:
     # leaving a member out must cost more than any round's whole objective can gain
-    finite = np.abs(np.concatenate([values[np.isfinite(values)], bye_values[np.isfinite(bye_values)], [0.0]]))
-    return -(len(values) + 1) * (float(finite.max()) + 1.0)
+    largest = 0.0
+    for array in (values, bye_values):
+        finite = np.isfinite(array)  # reductions with `where` avoid copying the N×N finite values
+        largest = max(largest, float(array.max(where=finite, initial=0.0)), -float(array.min(where=finite, initial=0.0)))
+    return -(len(values) + 1) * (largest + 1.0)
 
 
 def _stage(values: np.ndarray, bye_values: np.ndarray, byes: list[int], budgets: list[Budget], odd: OddMode,
@@ -266,7 +286,8 @@ def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.
     levels = list(levels)
     if n == 0:
         return Pairing([], 0.0, True, "Optimal", broken={level.name: 0.0 for level in levels})
-    excluded = _pair_mask(n, forbidden) | np.eye(n, dtype=bool)
+    excluded = _pair_mask(n, forbidden)  # a fresh mask: the diagonal is set in place
+    np.fill_diagonal(excluded, True)
     alone = excluded.all(axis=1) & (n > 1)  # a round of one is a bye, not a block
     if alone.all():  # the blocks leave nobody a partner: nobody takes a bye for it
         return Pairing([(i,) for i in range(n)], 0.0, True, "Optimal", left_out=list(range(n)),
@@ -275,15 +296,14 @@ def solve_pairing(scores: np.ndarray, forbidden: Iterable[tuple[int, int]] | np.
         return _without_the_stranded(scores, excluded, alone, odd=odd, levels=levels, bye_allowed=bye_allowed,
                                      candidates=candidates, time_limit=time_limit)
     byes = [i for i in range(n) if bye_allowed is None or bye_allowed[i]] or list(range(n))
-    costly = np.zeros((n, n), dtype=bool)
+    clean = excluded.copy() if levels else excluded  # pairs that are blocked or cost a rule
     costly_bye = np.zeros(n, dtype=bool)
     for level in levels:
-        costly |= level.pairs > 0
+        clean |= level.pairs > 0
         costly_bye |= level.byes > 0
     # most rounds keep every rule: then the score alone decides, in one solve
     clean_byes = [i for i in byes if not costly_bye[i]]
     needs_bye = n % 2 == 1 and not (odd == "triad" and n >= 3)
-    clean = excluded | costly
     # a member with no clean partner cannot be paired cleanly: skip straight to the rules' order
     if (clean_byes or not needs_bye) and not (clean.all(axis=1) & ~np.isin(np.arange(n), clean_byes)).any():
         solution, proven = _stage(np.where(clean, -np.inf, scores), np.zeros(n), clean_byes, [], odd,
