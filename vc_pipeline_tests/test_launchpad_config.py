@@ -6,12 +6,14 @@ from pydantic import BaseModel
 
 from vc_pipeline.defs.fairness_report import FairnessConfig
 from vc_pipeline.defs.ilp_pairing import PairingConfig
+from vc_pipeline.defs.score_matrix import ScoreTableConfig
 from vc_pipeline.defs.score_weights import ScoringConfig
 from vc_pipeline.defs.synthetic_members import MembersConfig
 from vc_pipeline.members.build import NoiseRates
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.report.thresholds import FairnessThresholds
 from vc_pipeline.scoring.learning import LearningSettings
+from vc_pipeline.scoring.pair_scores import ScoreTableSettings
 from vc_pipeline.scoring.weights import ScoreWeights
 
 
@@ -20,7 +22,8 @@ class ScoringSettings(ScoreWeights, LearningSettings):
 
 
 CONFIGS = [(ScoringConfig, ScoringSettings, ""), (PairingConfig, PairingSettings, ""),
-           (FairnessConfig, FairnessThresholds, ""), (MembersConfig, NoiseRates, "_noise")]
+           (FairnessConfig, FairnessThresholds, ""), (MembersConfig, NoiseRates, "_noise"),
+           (ScoreTableConfig, ScoreTableSettings, "")]
 
 
 def defaults(model: type[BaseModel], suffix: str = "") -> dict:

@@ -92,3 +92,66 @@ def test_role_affinity_and_time_zones():
     assert closeness[0, 0] == 1.0 and closeness[0, 1] == pytest.approx(0.25)
     assert closeness[1, 2] == pytest.approx(1 - 5 / 12)  # across the date line
     assert closeness[0, 3] == 0.5
+
+
+def random_round(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """n members with random unit vectors, roles, stages and places (some unknown), some without a wish."""
+    from vc_pipeline.survey.form import ROLES
+
+    rng = np.random.default_rng(seed)
+    unit = (lambda x: (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32))
+    members = pd.DataFrame({
+        "round": dt.date(2026, 1, 1), "member_id": [f"{i:016x}" for i in range(n)], "has_wish": rng.random(n) < 0.7,
+        "wants_similar_role": rng.random(n) < 0.2, "role": rng.choice(ROLES, n), "career_stage": rng.integers(1, 6, n),
+        "utc_offset": np.where(rng.random(n) < 0.1, np.nan, rng.integers(-8, 10, n).astype(float))})
+    embeddings = pd.DataFrame({"member_id": members["member_id"], "profile": list(unit(rng.normal(size=(n, 384)))),
+                               "wish": list(unit(rng.normal(size=(n, 384))))})
+    return members, embeddings
+
+
+@pytest.fixture(scope="module")
+def big_round():
+    from vc_pipeline.scoring.pair_scores import RoundScorer
+
+    members, embeddings = random_round(1300)  # more than one block of rows
+    return members, embeddings, RoundScorer.of(members, embeddings)
+
+
+def test_the_block_scorer_gives_one_symmetric_matrix_whatever_the_block(big_round):
+    _, _, scorer = big_round
+    matrix = scorer.matrix()
+    assert np.array_equal(matrix, matrix.T) and not np.diag(matrix).any()
+    rows, cols = np.array([3, 1200, 17]), np.array([1299, 0, 640, 5])
+    assert np.allclose(scorer.scores(rows, cols), matrix[np.ix_(rows, cols)], atol=1e-12)
+    assert np.allclose(scorer.scores(cols, rows), matrix[np.ix_(cols, rows)], atol=1e-12)
+
+
+def test_the_full_table_holds_every_pair_with_the_matrixs_scores(big_round):
+    from vc_pipeline.scoring.pair_scores import score_table
+
+    members, _, scorer = big_round
+    table = score_table(scorer, dt.date(2026, 1, 1))
+    assert len(table) == 1300 * 1299 // 2 and (table["member_a"] < table["member_b"]).all()
+    index = pd.Index(members["member_id"])
+    a, b = index.get_indexer(table["member_a"]), index.get_indexer(table["member_b"])
+    assert np.array_equal(table["score"].to_numpy(), scorer.matrix()[a, b])
+
+
+def test_above_the_size_each_member_keeps_its_best_partners_and_reruns_store_the_same_rows(big_round):
+    from vc_pipeline.scoring.pair_scores import ScoreTableSettings, score_pairs
+
+    members, embeddings, scorer = big_round
+    settings = ScoreTableSettings(full_table_up_to=1000, best_partners=7)
+    table = score_pairs(members, embeddings, settings=settings)
+    matrix = scorer.matrix()
+    index = pd.Index(members["member_id"])
+    a, b = index.get_indexer(table["member_a"]), index.get_indexer(table["member_b"])
+    assert len(table) < 1300 * 7 and len(table) == len(set(zip(a, b))) and (a < b).all()
+    assert np.array_equal(table["score"].to_numpy(), matrix[a, b])
+    stored = {(i, j) for i, j in zip(a, b)} | {(j, i) for i, j in zip(a, b)}
+    for i in (0, 650, 1299):
+        ranked = np.argsort(-np.where(np.arange(1300) == i, -np.inf, matrix[i]), kind="stable")[:7]
+        assert all((i, int(j)) in stored for j in ranked)
+    components = table[list(COMPONENTS)].to_numpy()
+    assert ((components >= 0) & (components <= 1)).all()
+    assert score_pairs(members.sample(frac=1, random_state=1), embeddings, settings=settings).equals(table)

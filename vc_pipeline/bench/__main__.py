@@ -55,8 +55,10 @@ def round_table(sizes: list[int]) -> list[dict]:
         if "error" in row:
             print(f"{n:>6}  error: {row['error']}", flush=True)
             continue
-        steps = "  ".join(f"{k}={v:.1f}s" for k, v in row["steps"].items())
-        print(f"{n:>6} {row['seconds']:>8.1f}s {row['peak_mb']:>8.0f} MB  ok={row['success']}  {steps}", flush=True)
+        print(f"{n:>6} {row['seconds']:>8.1f}s {row['peak_mb']:>8.0f} MB  ok={row['success']}  "
+              f"proven_optimal={row['proven_optimal']}", flush=True)
+        for step, seconds in sorted(row["steps"].items(), key=lambda item: -item[1]):
+            print(f"{'':>8}{step:<20} {seconds:>8.1f} s {row['step_peak_mb'][step]:>8.0f} MB", flush=True)
     return rows
 
 
@@ -65,7 +67,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 400, 800, 2000, 5000])
     parser.add_argument("--networkx-up-to", type=int, default=800)
     parser.add_argument("--lemon-up-to", type=int, default=5000, help="largest N solved by LEMON too (even N only)")
-    parser.add_argument("--rounds", nargs="+", type=int, default=[100, 2000])
+    parser.add_argument("--rounds", nargs="+", type=int, default=[100, 5000],
+                        help="generated rounds run through every round asset (e.g. --rounds 20000)")
+    parser.add_argument("--ties", type=int, default=2000, help="members of the tied round (100 profiles repeated); 0 skips it")
     parser.add_argument("--places", type=int, default=5000, help="members in the normalized_members measurement")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
     args = parser.parse_args(argv)
@@ -79,9 +83,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{'N':>6} {'ours s':>9} {'lemon s':>9} {'|Δ lemon|':>9} {'nx s':>9} {'speedup':>9} {'rel diff':>9} "
           f"{'our total':>11} {'greedy':>11} {'ratio':>7} {'proven':>6} {'peak MB':>8}")
     solver = solver_table(args.sizes, args.networkx_up_to, args.lemon_up_to)
-    print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  per asset (whole round, every asset)")
+    ties = run("ties", args.ties) if args.ties else {}
+    if ties:
+        print(f"\nties: {args.ties} members from 100 profiles: " + (
+            f"{ties['seconds']:.2f} s, proven_optimal={ties['proven_optimal']}, total {ties['total']:.4f}"
+            if "error" not in ties else f"error: {ties['error']}"))
+    print(f"\n{'N':>6} {'wall':>9} {'peak':>11}  then per asset: time and peak memory (whole round, every asset)")
     rounds = round_table(args.rounds)
-    args.out.write_text(json.dumps({"definitions": definitions, "places": places, "solver": solver, "rounds": rounds}, indent=2))
+    figures = {"definitions": definitions, "places": places, "solver": solver, "ties": ties, "rounds": rounds}
+    args.out.write_text(json.dumps(figures, indent=2))
     print(f"\nwrote {args.out}")
 
 

@@ -1,9 +1,11 @@
 """One measurement per process, so each one's peak memory is its own: `python -m vc_pipeline.bench.measure KIND N`.
 
-Prints one JSON object. KIND is `solver` (random cosine scores, complete graph), `networkx` (the
-exact blossom on the same scores), `lemon` (LEMON's C++ MaxWeightedPerfectMatching on the same
-scores, built here against Debian's liblemon-dev), `round` (a generated round through every round asset), or
-`places` (normalize_members on a generated round whose places are written as people write them).
+Prints one JSON object. KIND is `solver` (random cosine scores, complete graph), `ties` (the
+solver on 100 profiles repeated), `networkx` (the exact blossom on the same scores), `lemon`
+(LEMON's C++ MaxWeightedPerfectMatching on the same scores, built here against Debian's
+liblemon-dev), `round` (a generated round through every round asset, with each step's time and
+peak memory), or `places` (normalize_members on a generated round whose places are written as
+people write them).
 """
 
 import json
@@ -37,6 +39,26 @@ def measure_solver(n: int) -> dict:
     _, greedy_total = greedy_pairing(scores)
     return {"n": n, "seconds": seconds, "total": result.total, "proven_optimal": result.proven_optimal,
             "greedy_total": greedy_total, "peak_mb": peak_mb()}
+
+
+def tied_scores(n: int, texts: int = 100, seed: int = 0) -> np.ndarray:
+    """n members drawn round-robin from `texts` distinct profiles: many exactly tied pairs, the
+    workload on which odd-set cuts used to stall."""
+    base = cosine_scores(texts, seed)
+    which = np.arange(n) % texts
+    scores = base[np.ix_(which, which)]
+    np.fill_diagonal(scores, 0.0)
+    return scores
+
+
+def measure_ties(n: int) -> dict:
+    from vc_pipeline.pairing import solve_pairing
+
+    scores = tied_scores(n)
+    started = time.perf_counter()
+    result = solve_pairing(scores)
+    return {"n": n, "seconds": time.perf_counter() - started, "total": result.total,
+            "proven_optimal": result.proven_optimal, "peak_mb": peak_mb()}
 
 
 def measure_networkx(n: int) -> dict:
@@ -86,6 +108,55 @@ def measure_lemon(n: int) -> dict:
     return {"n": n, "seconds": answer["seconds"], "wall_seconds": wall, "total": answer["total"]}
 
 
+class MemorySampler:
+    """Samples this process's resident memory every `every` seconds in a thread, so each step's
+    peak can be read off its time window afterwards."""
+
+    def __init__(self, every: float = 0.02):
+        import os
+        import threading
+
+        self.every, self.samples = every, []
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with open("/proc/self/statm") as statm:
+            while not self._stop.is_set():
+                statm.seek(0)
+                self.samples.append((time.time(), int(statm.read().split()[1]) * self._page / 2**20))
+                self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def peak_mb(self, start: float, end: float) -> float:
+        inside = [mb for t, mb in self.samples if start <= t <= end]
+        return max(inside, default=0.0)
+
+
+def step_windows(instance, run_id: str) -> dict[str, tuple[float, float]]:
+    """Each step's (start, end) wall-clock time from the run's event log."""
+    import dagster as dg
+
+    windows: dict[str, list[float]] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            windows[event.step_key] = [entry.timestamp, entry.timestamp]
+        elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+            windows.setdefault(event.step_key, [entry.timestamp, entry.timestamp])[1] = entry.timestamp
+    return {step: (start, end) for step, (start, end) in windows.items()}
+
+
 def measure_round(n: int) -> dict:
     import datetime as dt
     import tempfile
@@ -102,12 +173,19 @@ def measure_round(n: int) -> dict:
         write_rounds(Path(folder) / "surveys", generate_rounds([day], [n], seed=n))
         resources = folder_resources(Path(folder) / "rounds.duckdb", Path(folder) / "surveys", mode="synthetic",
                                      hash_key=DEV_HASH_KEY)
+        instance = dg.DagsterInstance.ephemeral()
         started = time.perf_counter()
-        result = dg.materialize(round_assets(), partition_key=f"{day:%Y-%m-%d}", resources=resources,
-                                raise_on_error=False)
+        with MemorySampler() as memory:
+            result = dg.materialize(round_assets(), partition_key=f"{day:%Y-%m-%d}", resources=resources,
+                                    raise_on_error=False, instance=instance)
         seconds = time.perf_counter() - started
-    steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.get_step_success_events()}
-    return {"n": n, "success": result.success, "seconds": seconds, "steps": steps, "peak_mb": peak_mb()}
+    windows = step_windows(instance, result.run_id)
+    steps = {step: end - start for step, (start, end) in windows.items()}
+    step_peaks = {step: memory.peak_mb(start, end) for step, (start, end) in windows.items()}
+    ilp = result.asset_materializations_for_node("ilp_pairing")
+    proven = bool(ilp[0].metadata["proven_optimal"].value) if ilp else False
+    return {"n": n, "success": result.success, "seconds": seconds, "steps": steps, "step_peak_mb": step_peaks,
+            "proven_optimal": proven, "peak_mb": peak_mb()}
 
 
 # Ways people dress up a place; applied to the test fixture's places to make many distinct texts.
@@ -163,7 +241,8 @@ def measure_definitions() -> dict:
     return {"seconds": time.perf_counter() - started, "heavy_imports": heavy}
 
 
-KINDS = {"solver": measure_solver, "networkx": measure_networkx, "lemon": measure_lemon, "round": measure_round,
+KINDS = {"solver": measure_solver, "ties": measure_ties,
+         "networkx": measure_networkx, "lemon": measure_lemon, "round": measure_round,
          "places": measure_places}
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
 from vc_pipeline.controls.round_controls import id_pairs
@@ -15,12 +16,12 @@ from vc_pipeline.orchestration.round_asset import round_asset
 from vc_pipeline.report.charts import round_charts
 from vc_pipeline.report.fairness import fairness_metrics, report_rows
 from vc_pipeline.report.html import previous_metrics, render_report, write_report
-from vc_pipeline.report.round_facts import RoundFacts, wish_fit_matrix
+from vc_pipeline.report.round_facts import RoundFacts
 from vc_pipeline.report.thresholds import CHECKS, FairnessThresholds, fairness_checks
 from vc_pipeline.report.trends import stored_reports
 from vc_pipeline.schemas import FairnessReport
-from vc_pipeline.scoring.weights import ScoreWeights
-from vc_pipeline.store.pair_scores import score_matrix_array
+from vc_pipeline.scoring.learning import weights_of
+from vc_pipeline.scoring.pair_scores import RoundScorer
 
 _THRESHOLDS = FairnessThresholds()
 
@@ -30,15 +31,6 @@ class FairnessConfig(dg.Config):
 
     score_p10_min: float = _THRESHOLDS.score_p10_min
     popular_exposure_max: float = _THRESHOLDS.popular_exposure_max
-
-
-def scoring_wish_threshold(instance: dg.DagsterInstance, round_key: str) -> float:
-    """The wish threshold the round's latest score_matrix was scored with (its `weights`
-    metadata), so "wish met" means the same in the score and in the report; the default otherwise."""
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("score_matrix"), asset_partitions=[round_key]), limit=1).records
-    weights = records[0].asset_materialization.metadata.get("weights") if records else None
-    return float(weights.value.get("wish_threshold", ScoreWeights().wish_threshold)) if weights else ScoreWeights().wish_threshold
 
 
 def _check_results(metrics: dict[str, float], thresholds: FairnessThresholds) -> list[dg.AssetCheckResult]:
@@ -54,7 +46,8 @@ def _with_round(earlier: pd.DataFrame, table: pd.DataFrame, round_date: dt.date)
 
 @round_asset(FairnessReport, extra_checks=CHECKS, deps=("score_matrix",))
 def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, ilp_pairing: pd.DataFrame,
-                    normalized_members: pd.DataFrame, embeddings: pd.DataFrame, final_pairing: pd.DataFrame,
+                    normalized_members: pd.DataFrame, embeddings: pd.DataFrame, score_weights: pd.DataFrame,
+                    final_pairing: pd.DataFrame,
                     round_feedback: pd.DataFrame, store: RoundStore, organizer_controls: OrganizerControls,
                     member_settings: MemberSettings, round_outputs: RoundOutputs):
     """How good and how fair the round is, as `metric, value` rows: score quantiles, preferences
@@ -62,20 +55,22 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
     greedy baseline, and what the feedback says (response and meet rates, ratings by score
     quintile). Checks warn on weak rounds and fail on a repeat pair; the charts go into the
     metadata and, with every figure, into `<VC_REPORT_DIR>/<round>.html`."""
-    round_date, (start, end) = round_of(context), context.partition_time_window
+    round_date = round_of(context)
     thresholds = FairnessThresholds(score_p10_min=config.score_p10_min, popular_exposure_max=config.popular_exposure_max)
     members = normalized_members.sort_values("member_id").reset_index(drop=True)
     with store.connection() as connection:
         met_before = earlier_pairs(connection, round_date)
         worse_off_before = worse_off_members(connection, round_date)
-        scores = score_matrix_array(connection, start, end, list(members["member_id"]))
         earlier = stored_reports(connection, up_to=round_date)
     controls = organizer_controls.for_round(round_date)
     key, mode = member_settings.hash_key, member_settings.mode
-    facts = RoundFacts(ilp_pairing, members, scores, wish_fit_matrix(members, embeddings), met_before, final_pairing,
+    weights = weights_of(score_weights)
+    scorer = RoundScorer.of(members, embeddings, weights)
+    everyone = np.arange(scorer.n)
+    facts = RoundFacts(ilp_pairing, members, scorer.matrix(), scorer.wish_fit(everyone, everyone), met_before, final_pairing,
                        blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)),
                        worse_off_before=worse_off_before, feedback=round_feedback)
-    metrics = fairness_metrics(facts, scoring_wish_threshold(context.instance, context.partition_key))
+    metrics = fairness_metrics(facts, weights.wish_threshold)
     table = report_rows(metrics, round_date)
     reports = _with_round(earlier, table, round_date)
     checks = fairness_checks(metrics, thresholds)

@@ -17,7 +17,8 @@ from vc_pipeline.orchestration.round_asset import round_asset, stamp_round
 from vc_pipeline.pairing.round_pairing import FEW_FRESH_PARTNERS, PAIRING_COLUMNS, add_fits, group_pairs, solve_round
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.schemas import IlpPairing
-from vc_pipeline.store.pair_scores import pair_components, score_matrix_array
+from vc_pipeline.scoring.learning import weights_of
+from vc_pipeline.scoring.pair_scores import RoundScorer, components_of_pairs
 from vc_pipeline.survey.reader import one_line
 
 _PAIRING = PairingSettings()
@@ -57,13 +58,14 @@ RELIABILITY_CHECK = ("reliability", "WARN naming (by display name) members who d
 @round_asset(IlpPairing, extra_checks=(HARD_RULES_CHECK, HISTORY_CHECK, FRESH_CHECK, RELIABILITY_CHECK),
              deps=("score_matrix",))
 def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normalized_members: pd.DataFrame,
-                store: RoundStore, organizer_controls: OrganizerControls, member_settings: MemberSettings):
+                embeddings: pd.DataFrame, score_weights: pd.DataFrame, store: RoundStore,
+                organizer_controls: OrganizerControls, member_settings: MemberSettings):
     """One global, proven-optimal pairing for the round (PuLP + HiGHS) under the rules in their
     order: organizer blocks, everyone paired, no repeat (never last round's pair), a similar-role
     buddy (exact, then family), minimum quality, nobody worse off twice, the bye rotation; then
     the score, with fairness levers, ranked backups and each pair's score components.
-    Reads score_matrix as arrays."""
-    round_date, (start, end) = round_of(context), context.partition_time_window
+    Scores every pair with score_matrix's scorer (its stored rows may be only the best partners)."""
+    round_date = round_of(context)
     try:
         settings = PairingSettings(**config.model_dump())
     except ValidationError as error:  # the launchpad's values, checked against the plain settings
@@ -74,12 +76,11 @@ def ilp_pairing(context: dg.AssetExecutionContext, config: PairingConfig, normal
     with store.connection() as connection:
         history = round_history(connection, round_date, lookback=settings.lookback_rounds,
                                 bye_rounds=settings.bye_rotation_rounds)
-        raw = score_matrix_array(connection, start, end, list(members["member_id"]))
         unpaired = unpaired_earlier_rounds(connection, round_date)
-    result = solve_round(members, raw, history, settings, blocked=id_pairs(controls.blocks, key, mode),
+    scorer = RoundScorer.of(members, embeddings, weights_of(score_weights))
+    result = solve_round(members, scorer.matrix(), history, settings, blocked=id_pairs(controls.blocks, key, mode),
                          pinned=id_pairs(controls.pins, key, mode))
-    with store.connection() as connection:
-        components = pair_components(connection, start, end, group_pairs(result.table))
+    components = components_of_pairs(scorer, group_pairs(result.table))
     table = stamp_round(add_fits(result.table, components)[PAIRING_COLUMNS], round_date)
     broken = result.violations + result.low_quality + result.unpaired
     rules_check = dg.AssetCheckResult(

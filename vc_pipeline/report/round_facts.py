@@ -59,15 +59,3 @@ def group_scores(pairing: pd.DataFrame) -> np.ndarray:
     """One score per pair or triad (a triad's is the mean of its three pairs), as stored."""
     met = pairing[~pairing["kind"].isin(ALONE)].drop_duplicates("group_id")
     return met["score"].to_numpy(float)
-
-
-def wish_fit_matrix(members: pd.DataFrame, embeddings: pd.DataFrame) -> np.ndarray:
-    """N×N over `members`: member i's wish vector against member j's profile vector (cosine clipped
-    to [0, 1]); a row of zeros for a member without a wish."""
-    from vc_pipeline.embedding.profiles import vectors
-
-    if members.empty:
-        return np.zeros((0, 0))
-    aligned = embeddings.set_index("member_id").loc[members["member_id"]]
-    fit = np.clip(vectors(aligned, "wish") @ vectors(aligned, "profile").T, 0.0, 1.0)
-    return fit * members["has_wish"].to_numpy(bool)[:, None]

@@ -28,30 +28,34 @@ _FAMILY_TABLE = np.array([[a == b or any(a in f and b in f for f in _ROLE_FAMILI
 
 def role_family_matrix(roles: list[str]) -> np.ndarray:
     """N×N bool: the two roles are the same or share a family (the fallback of a similar-role request)."""
-    index = np.array([_ROLE_INDEX[r] for r in roles], dtype=int)
+    index = role_index(roles)
     return _FAMILY_TABLE[np.ix_(index, index)]
 
 
-def role_matrix(roles: list[str]) -> np.ndarray:
-    index = np.array([_ROLE_INDEX[r] for r in roles], dtype=int)
-    return _ROLE_TABLE[np.ix_(index, index)]
+def role_index(roles: list[str]) -> np.ndarray:
+    """Each role's position in ROLES (the rows and columns of role_table)."""
+    return np.array([_ROLE_INDEX[r] for r in roles], dtype=int)
 
 
-def cosine_matrix(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Cosines of unit vectors (row i of left against row j of right), clipped to [0, 1]."""
-    return np.clip(left @ right.T, 0.0, 1.0)
+def role_table() -> np.ndarray:
+    """ROLES×ROLES role_affinity."""
+    return _ROLE_TABLE
 
 
-def experience_matrix(stages: np.ndarray) -> np.ndarray:
-    """1 for the same career stage, falling linearly to 0 across the five steps of the scale."""
+def experience_matrix(stages: np.ndarray, others: np.ndarray | None = None) -> np.ndarray:
+    """1 for the same career stage, falling linearly to 0 across the five steps of the scale
+    (`stages` against `others`, default themselves)."""
     stages = stages.astype(float)
-    return 1.0 - np.abs(stages[:, None] - stages[None, :]) / 5.0
+    others = stages if others is None else others.astype(float)
+    return 1.0 - np.abs(stages[:, None] - others[None, :]) / 5.0
 
 
-def location_matrix(utc_offsets: np.ndarray) -> np.ndarray:
-    """1 for the same time zone, falling to 0 at 12 hours apart; 0.5 when either place is unknown."""
+def location_matrix(utc_offsets: np.ndarray, others: np.ndarray | None = None) -> np.ndarray:
+    """1 for the same time zone, falling to 0 at 12 hours apart; 0.5 when either place is unknown
+    (`utc_offsets` against `others`, default themselves)."""
     offsets = utc_offsets.astype(float)
-    gap = np.abs(offsets[:, None] - offsets[None, :])
+    others = offsets if others is None else others.astype(float)
+    gap = np.abs(offsets[:, None] - others[None, :])
     gap = np.minimum(gap, 24 - gap)
     closeness = 1.0 - np.clip(gap / 12.0, 0.0, 1.0)
     return np.where(np.isnan(closeness), 0.5, closeness)

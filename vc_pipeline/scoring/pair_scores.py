@@ -1,67 +1,195 @@
-"""score_matrix: every unordered pair of a round's members, its score and the components behind it."""
+"""Pair scores of a round: a pure block scorer over the members' embeddings and profile features,
+and the score_matrix table built from it (every pair, or each member's best partners on big rounds)."""
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, Field
 
 from vc_pipeline.embedding.profiles import vectors
 from vc_pipeline.schemas import ScoreMatrix, columns_of
-from vc_pipeline.scoring.components import (
-    cosine_matrix,
-    experience_matrix,
-    location_matrix,
-    role_matrix,
-)
+from vc_pipeline.scoring.components import experience_matrix, location_matrix, role_index, role_table
 from vc_pipeline.scoring.weights import ScoreWeights
 
 COMPONENTS = ("preference", "skills", "role", "experience", "location", "preference_met")
 SCORE_COLUMNS = columns_of(ScoreMatrix)
+_BLOCK = 1024  # rows scored at once: bounds memory on big rounds
 
 
-def _per_stater(total: np.ndarray, stated: np.ndarray) -> np.ndarray:
+class ScoreTableSettings(BaseModel):
+    """How much of the N(N−1)/2 pairs score_matrix stores; the pairing always scores every pair."""
+
+    full_table_up_to: int = Field(3000, ge=2, description="rounds of up to this many members store every pair; "
+                                                          "above it (4.5 million pairs), each member's best partners")
+    best_partners: int = Field(50, ge=1, description="partners stored per member above full_table_up_to, best score first")
+
+
+def _per_stater(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     """A pair's directional total divided by how many of its two members stated a preference."""
-    count = stated[:, None] + stated[None, :]
-    return np.divide(total, count, out=np.zeros_like(total, dtype=float), where=count > 0)
+    return np.divide(total, count, out=np.zeros(np.broadcast_shapes(total.shape, count.shape)), where=count > 0)
 
 
-def component_matrices(members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreWeights) -> dict[str, np.ndarray]:
-    """Each component as an N×N matrix over `members` (row order), from their embeddings."""
-    aligned = embeddings.set_index("member_id").loc[members["member_id"]]
-    profiles, wishes = vectors(aligned, "profile"), vectors(aligned, "wish")
-    has_wish = members["has_wish"].to_numpy(bool)
-    # "A wants B": A's wish against B's profile; members without a wish state nothing
-    wish_fit = cosine_matrix(wishes, profiles) * has_wish[:, None]
-    roles = role_matrix(list(members["role"]))
-    similar = members["wants_similar_role"].to_numpy(bool)
-    met = (has_wish[:, None] & (wish_fit >= weights.wish_threshold)) | (similar[:, None] & (roles == 1.0))
-    stated = (has_wish | similar).astype(float)
-    wishes_stated = has_wish.astype(float)
-    return {
-        # averaged over the members of the pair who stated something, so one member's wish counts fully
-        "preference": _per_stater(wish_fit + wish_fit.T, wishes_stated),
-        "preference_met": _per_stater((met + met.T).astype(float), stated),
-        "skills": cosine_matrix(profiles, profiles),
-        "role": roles,
-        "experience": experience_matrix(members["career_stage"].to_numpy()),
-        "location": location_matrix(members["utc_offset"].to_numpy(dtype=float)),
-    }
+@dataclass
+class RoundScorer:
+    """Scores pairs of a round's members from their embeddings and profile features, a block of
+    rows against any columns at a time (a pure function of the inputs: the same rows give the same
+    numbers), so nothing needs all N×N pairs in memory to score them."""
+
+    weights: ScoreWeights
+    ids: np.ndarray
+    profiles: np.ndarray  # N×D float64 unit vectors (zero for a blank text)
+    wishes: np.ndarray
+    has_wish: np.ndarray
+    similar: np.ndarray
+    roles: np.ndarray  # index into ROLES
+    stages: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def of(cls, members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreWeights | None = None) -> "RoundScorer":
+        """The scorer over `members` in their row order (normalized_members rows) with their
+        `embeddings` rows (any order, at least these members)."""
+        aligned = embeddings.set_index("member_id").loc[members["member_id"]]
+        dim = len(aligned["profile"].iloc[0]) if len(aligned) else 0
+        as_matrix = (lambda column: vectors(aligned, column).astype(np.float64) if len(aligned) else np.zeros((0, dim)))
+        return cls(weights or ScoreWeights(), members["member_id"].to_numpy(), as_matrix("profile"), as_matrix("wish"),
+                   members["has_wish"].to_numpy(bool), members["wants_similar_role"].to_numpy(bool),
+                   role_index(list(members["role"])), members["career_stage"].to_numpy(dtype=float),
+                   members["utc_offset"].to_numpy(dtype=float))
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def wish_fit(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """"Row wants column": each of `rows`' wish against each of `cols`' profile (cosine clipped
+        to [0, 1]); zeros for a member without a wish."""
+        return np.clip(self.wishes[rows] @ self.profiles[cols].T, 0.0, 1.0) * self.has_wish[rows, None]
+
+    def components(self, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
+        """Each component as a len(rows)×len(cols) array in [0, 1], for members `rows` against `cols`."""
+        wish_rc, wish_cr = self.wish_fit(rows, cols), self.wish_fit(cols, rows).T
+        roles = role_table()[np.ix_(self.roles[rows], self.roles[cols])]
+        same_role = roles == 1.0
+        threshold = self.weights.wish_threshold
+        met = ((self.has_wish[rows, None] & (wish_rc >= threshold)) | (self.similar[rows, None] & same_role)).astype(float)
+        met += (self.has_wish[None, cols] & (wish_cr >= threshold)) | (self.similar[None, cols] & same_role)
+        wishes_stated = self.has_wish[rows, None].astype(float) + self.has_wish[None, cols]
+        stated = (self.has_wish | self.similar).astype(float)
+        return {
+            # averaged over the members of the pair who stated something, so one member's wish counts fully
+            "preference": _per_stater(wish_rc + wish_cr, wishes_stated),
+            "skills": np.clip(self.profiles[rows] @ self.profiles[cols].T, 0.0, 1.0),
+            "role": roles,
+            "experience": experience_matrix(self.stages[rows], self.stages[cols]),
+            "location": location_matrix(self.offsets[rows], self.offsets[cols]),
+            "preference_met": _per_stater(met, stated[rows, None] + stated[None, cols]),
+        }
+
+    def scores(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Σ weight × component for members `rows` against `cols`."""
+        return self.weigh(self.components(rows, cols))
+
+    def weigh(self, parts: dict[str, np.ndarray]) -> np.ndarray:
+        """The score of component arrays: Σ weight × component."""
+        total = np.zeros(np.shape(parts["skills"]))
+        for name in COMPONENTS:
+            total += getattr(self.weights, name) * parts[name]
+        return total
+
+    def upper_blocks(self):
+        """(start, stop, components) for each block of rows start:stop against the columns from
+        `start` on: every pair (i < j) is scored once, in the block of i, always by the same call."""
+        for start in range(0, self.n, _BLOCK):
+            stop = min(self.n, start + _BLOCK)
+            yield start, stop, self.components(np.arange(start, stop), np.arange(start, self.n))
+
+    def matrix(self) -> np.ndarray:
+        """The N×N symmetric score matrix (0 on the diagonal), from upper_blocks mirrored, so (i, j)
+        and (j, i) are one number and equal the stored row's score."""
+        n = self.n
+        scores = np.zeros((n, n))
+        for start, stop, parts in self.upper_blocks():
+            block = self.weigh(parts)
+            block[:, :stop - start] = np.triu(block[:, :stop - start], 1)
+            scores[start:stop, start:] = block
+        for start in range(0, n, _BLOCK):  # mirror block by block: no N²/2 index arrays
+            stop = min(n, start + _BLOCK)
+            scores[start:stop, :start] = scores[:start, start:stop].T
+            diagonal = scores[start:stop, start:stop]
+            diagonal += np.triu(diagonal, 1).T
+        return scores
+
+    def pair_components(self, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+        """Each component of the pairs (a[k], b[k]) (index arrays), one value per pair."""
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        parts = {name: np.zeros(len(low)) for name in COMPONENTS}
+        for row in np.unique(low):
+            take = np.flatnonzero(low == row)
+            block = self.components(np.array([row]), high[take])
+            for name in COMPONENTS:
+                parts[name][take] = block[name][0]
+        return parts
+
+    def table_components(self, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+        """The components of pairs a[k] < b[k] exactly as matrix() scores them (from upper_blocks)."""
+        parts = {name: np.zeros(len(a)) for name in COMPONENTS}
+        for start, stop, block in self.upper_blocks():
+            take = np.flatnonzero((a >= start) & (a < stop))
+            for name in COMPONENTS:
+                parts[name][take] = block[name][a[take] - start, b[take] - start]
+        return parts
 
 
-def score_pairs(members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreWeights | None = None) -> pd.DataFrame:
-    """One row per unordered pair (member_a < member_b): `round, member_a, member_b, score` and
-    each component in [0, 1]; score = Σ weight × component."""
-    weights = weights or ScoreWeights()
-    members = members.sort_values("member_id").reset_index(drop=True)
-    if len(members) < 2:  # no pair; typed columns so the schema check and the store see the real types
+def score_table(scorer: RoundScorer, round_value, settings: ScoreTableSettings | None = None,
+                scores: np.ndarray | None = None) -> pd.DataFrame:
+    """score_matrix rows (member_a < member_b): `round, member_a, member_b, score` and each component.
+    Every pair of a round of up to `settings.full_table_up_to` members; above it, each member's
+    `best_partners` best-scoring partners (a pair once). `scores`: scorer.matrix(), when already computed."""
+    settings = settings or ScoreTableSettings()
+    n = scorer.n
+    if n < 2:  # no pair; typed columns so the schema check and the store see the real types
         return pd.DataFrame({c: pd.Series(dtype=object if c in SCORE_COLUMNS[:3] else float) for c in SCORE_COLUMNS})
-    parts = component_matrices(members, embeddings, weights)
-    upper_a, upper_b = np.triu_indices(len(members), k=1)
-    ids = members["member_id"].to_numpy()
-    table = pd.DataFrame({"member_a": ids[upper_a], "member_b": ids[upper_b]})
-    table.insert(0, "round", members["round"].iloc[0])
-    score = np.zeros(len(upper_a))
-    for name in COMPONENTS:
-        values = parts[name][upper_a, upper_b].astype(float)
-        table[name] = values
-        score += getattr(weights, name) * values
-    table.insert(3, "score", score)
+    if n <= settings.full_table_up_to:
+        a, b = np.triu_indices(n, k=1)
+    else:
+        a, b = best_pairs(scorer.matrix() if scores is None else scores, settings.best_partners)
+    parts = scorer.table_components(a, b)
+    table = pd.DataFrame({"round": round_value, "member_a": scorer.ids[a], "member_b": scorer.ids[b],
+                          "score": scorer.weigh(parts), **parts})
     return table[SCORE_COLUMNS]
+
+
+def score_pairs(members: pd.DataFrame, embeddings: pd.DataFrame, weights: ScoreWeights | None = None,
+                settings: ScoreTableSettings | None = None) -> pd.DataFrame:
+    """score_matrix rows of a round's `members` (normalized_members rows) from their `embeddings`:
+    see score_table."""
+    members = members.sort_values("member_id").reset_index(drop=True)
+    return score_table(RoundScorer.of(members, embeddings, weights), members["round"].iloc[0] if len(members) else None,
+                       settings)
+
+
+def components_of_pairs(scorer: RoundScorer, pairs: pd.DataFrame) -> pd.DataFrame:
+    """`member_a, member_b` and each component of the given pairs of member ids (one row per row of `pairs`)."""
+    index = pd.Index(scorer.ids)
+    parts = scorer.pair_components(index.get_indexer(pairs["member_a"]), index.get_indexer(pairs["member_b"]))
+    return pd.DataFrame({"member_a": pairs["member_a"].to_numpy(), "member_b": pairs["member_b"].to_numpy(), **parts})
+
+
+def best_pairs(scores: np.ndarray, per_member: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each member's `per_member` best-scoring partners as index pairs (a < b), each pair once,
+    sorted; ties at a member's K-th score are broken by the lower index, so the choice is reproducible."""
+    n = len(scores)
+    k = min(per_member, n - 1)
+    found = []
+    for start in range(0, n, _BLOCK):
+        block = scores[start:start + _BLOCK].copy()
+        rows = np.arange(start, start + len(block))
+        block[np.arange(len(block)), rows] = -np.inf
+        # a stable sort of -score keeps equal scores in index order: no dependence on argpartition's pivots
+        top = np.argsort(-block, axis=1, kind="stable")[:, :k]
+        found.append(np.stack([np.repeat(rows, k), top.ravel()], axis=1))
+    pairs = np.sort(np.concatenate(found), axis=1)
+    pairs = np.unique(pairs, axis=0)
+    return pairs[:, 0], pairs[:, 1]
