@@ -146,10 +146,11 @@ class ScoreWeightsUsed(RoundTable):
 
 
 class ScoreMatrix(RoundTable):
-    """score_matrix: one row per unordered pair (member_a < member_b), score and its components."""
+    """score_matrix: one row per unordered pair (member_a < member_b), score and its components.
+    Member ids are categoricals (millions of rows, N distinct ids): the format is checked once per id."""
 
-    member_a: Series[str] = pa.Field(str_matches=_MEMBER_ID)
-    member_b: Series[str] = pa.Field(str_matches=_MEMBER_ID)
+    member_a: Series[pa.Category] = pa.Field(str_matches=_MEMBER_ID)
+    member_b: Series[pa.Category] = pa.Field(str_matches=_MEMBER_ID)
     score: Series[float] = pa.Field(ge=0)
     preference: Series[float] = pa.Field(ge=0, le=1)
     skills: Series[float] = pa.Field(ge=0, le=1)
@@ -160,11 +161,12 @@ class ScoreMatrix(RoundTable):
 
     @pa.dataframe_check(name="member_a < member_b, each pair once")
     def _ordered_unique(cls, table: pd.DataFrame) -> Series[bool]:
-        # integer codes, not string pairs: a 5,000-member round has 12.5 million rows
-        codes, ids = pd.factorize(pd.concat([table["member_a"], table["member_b"]], ignore_index=True))
-        pair_code = pd.Series(codes[: len(table)] * len(ids) + codes[len(table):], index=table.index)
-        return (table["member_a"] < table["member_b"]) & ~pair_code.duplicated()
-
+        # ranks among the sorted distinct ids, not string pairs: a big round has millions of rows
+        columns = [pd.Categorical(table[c]) for c in ("member_a", "member_b")]
+        ids = columns[0].categories.union(columns[1].categories)
+        a, b = (np.where(c.codes >= 0, ids.get_indexer(c.categories)[c.codes], -1) for c in columns)
+        pair_code = pd.Series(a.astype(np.int64) * (len(ids) + 1) + b, index=table.index)
+        return pd.Series((a >= 0) & (a < b), index=table.index) & ~pair_code.duplicated()
 
 
 class IlpPairing(MemberRows):

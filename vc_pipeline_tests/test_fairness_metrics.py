@@ -68,7 +68,7 @@ def _facts(**changes) -> RoundFacts:
     feedback = pd.DataFrame({"member_id": ["m0", "m1", "m2", "m4", "m5", "m6"],
                              "answer": ["met", "met", "met", "met", "buddy_no_show", "met"],
                              "rating": [5.0, 4.0, 2.0, np.nan, np.nan, 3.0]})
-    facts = dict(pairing=_pairing(), members=_members(), scores=_scores(), wish_fit=wish_fit,
+    facts = dict(pairing=_pairing(), members=_members(), scores=_scores(), wish_fit=lambda i, j: wish_fit[i, j],
                  met_before={frozenset(("m4", "m5")), frozenset(("m0", "m6"))}, final=final,
                  worse_off_before={"m6", "m0"}, feedback=feedback)
     return RoundFacts(**{**facts, **changes})

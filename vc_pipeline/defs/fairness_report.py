@@ -3,7 +3,6 @@
 import datetime as dt
 
 import dagster as dg
-import numpy as np
 import pandas as pd
 
 from vc_pipeline.controls.round_controls import id_pairs
@@ -66,8 +65,8 @@ def fairness_report(context: dg.AssetExecutionContext, config: FairnessConfig, i
     key, mode = member_settings.hash_key, member_settings.mode
     weights = weights_of(score_weights)
     scorer = RoundScorer.of(members, embeddings, weights)
-    everyone = np.arange(scorer.n)
-    facts = RoundFacts(ilp_pairing, members, scorer.matrix(), scorer.wish_fit(everyone, everyone), met_before, final_pairing,
+    wish_fit = (lambda i, j: float(scorer.wish_fit([i], [j])[0, 0]))
+    facts = RoundFacts(ilp_pairing, members, scorer.matrix(), wish_fit, met_before, final_pairing,
                        blocked=set(id_pairs(controls.blocks, key, mode)), pinned=set(id_pairs(controls.pins, key, mode)),
                        worse_off_before=worse_off_before, feedback=round_feedback)
     metrics = fairness_metrics(facts, weights.wish_threshold)

@@ -35,5 +35,5 @@ def wish_figures(facts: RoundFacts, threshold: float) -> dict[str, float]:
     matches it (cosine of wish and profile at least `threshold`; in a triad, either partner)."""
     partners = facts.partners()
     wished = np.flatnonzero(facts.members["has_wish"].to_numpy(bool))
-    met = [any(facts.wish_fit[i, j] >= threshold for j in partners[i]) for i in wished if partners[i]]
+    met = [any(facts.wish_fit(i, j) >= threshold for j in partners[i]) for i in wished if partners[i]]
     return {"wishes_stated": float(len(wished)), "wish_satisfied_share": _share(met)}

@@ -1,6 +1,7 @@
 """What a round's fairness report is computed from, aligned on one member order."""
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +16,8 @@ class RoundFacts:
     """A round's pairing and what it is judged against; matrices are N×N over `members` (row order).
 
     pairing: ilp_pairing rows; members: normalized_members rows; scores: raw pair scores
-    (score_matrix); wish_fit: member i's wish against member j's profile (cosine, 0 without a wish);
+    (score_matrix); wish_fit(i, j): member i's wish against member j's profile (cosine, 0 without a
+    wish), asked only of pairs that met, so no N×N matrix is needed;
     met_before: pairs that met in earlier rounds; final: final_pairing rows (None before it exists);
     blocked, pinned: the organizers' blocked and pinned pairs of member ids; worse_off_before:
     members worse off in the previous round (history.pairs.worse_off_members); feedback:
@@ -25,7 +27,7 @@ class RoundFacts:
     pairing: pd.DataFrame
     members: pd.DataFrame
     scores: np.ndarray
-    wish_fit: np.ndarray
+    wish_fit: Callable[[int, int], float]
     met_before: set[frozenset[str]] = field(default_factory=set)
     final: pd.DataFrame | None = None
     blocked: set[frozenset[str]] = field(default_factory=set)

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from vc_pipeline.errors import UserError
@@ -92,7 +93,9 @@ def replace_round(connection: duckdb.DuckDBPyConnection, table: str, rows: pd.Da
 
 
 def _incoming_types(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return {column: kind for column, kind, *_ in connection.execute("DESCRIBE SELECT * FROM incoming_rows").fetchall()}
+    # a pandas categorical arrives as an ENUM of its categories; it is stored as the text it stands for
+    return {column: "VARCHAR" if kind.startswith("ENUM(") else kind
+            for column, kind, *_ in connection.execute("DESCRIBE SELECT * FROM incoming_rows").fetchall()}
 
 
 def _stored_type(column: str, kind: str) -> str:
@@ -143,6 +146,8 @@ def read_round(connection: duckdb.DuckDBPyConnection, table: str, start: dt.date
     rows = connection.execute(
         f"SELECT * FROM {qualified(connection, table)} WHERE round >= ? AND round < ?", [start, end]
     ).fetchdf()
-    if "round" in rows:
-        rows["round"] = pd.Series([t.date() for t in pd.to_datetime(rows["round"])], index=rows.index, dtype="object")
+    if "round" in rows:  # one date object per distinct round, not one per row
+        codes, days = pd.factorize(rows["round"])
+        dates = np.array([day.date() for day in pd.to_datetime(days)] + [None], dtype=object)
+        rows["round"] = pd.Series(dates[codes], index=rows.index, dtype="object")
     return rows
