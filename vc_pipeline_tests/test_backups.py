@@ -199,3 +199,18 @@ def _measure_scale(n: int = 5000, dims: int = 32, seed: int = 0) -> None:
 
 if __name__ == "__main__":
     _measure_scale()
+
+
+def test_forbidden_pairs_as_blocks_choose_the_same_backups():
+    from vc_pipeline.pairing.pair_blocks import Formula
+
+    rng = np.random.default_rng(3)
+    n = 40
+    scores = np.triu(rng.random((n, n)), 1)
+    scores += scores.T
+    mask = np.triu(rng.random((n, n)) < 0.3, 1)
+    groups = [(i, i + 1) for i in range(0, n, 2)]
+    listed = choose_backups(scores, groups, np.argwhere(mask), cap=2)
+    by_block = choose_backups(scores, groups, Formula(n, lambda at: at.matrix(mask | mask.T)), cap=2)
+    assert listed == by_block
+    assert all(not (mask | mask.T)[i, j] for i, backups in enumerate(by_block) for j in backups if j is not None)

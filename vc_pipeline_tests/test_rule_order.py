@@ -255,3 +255,23 @@ def test_fresh_partners_left_are_counted_and_a_thin_requester_is_named():
     assert result.summary["fresh_same_role_min"] == 1 and result.summary["fresh_partners_min"] == 1
     assert result.summary["fresh_partners_members"] == {"0": 0, "1-2": 1, "3-5": 5, "6-10": 0, "11-20": 0, "21+": 0}
     assert len(result.thin_fresh_partners) == 1 and result.thin_fresh_partners[0].startswith(member_id(0))
+
+
+def test_structured_hard_rules_match_their_pair_by_pair_definition():
+    from vc_pipeline.pairing.constraints import hard_rules
+    from vc_pipeline.scoring.components import role_family_matrix
+
+    roles = ["ML Engineer", "Founder", "Data Scientist", "Founder", "Student", "ML Engineer"]
+    members = members_table(roles, similar=[True, False, True, False, False, True])
+    ids = list(members["member_id"])
+    met = {frozenset((ids[0], ids[1])): 2, frozenset((ids[4], ids[5])): 1}
+    rules = hard_rules(members, met, blocked=[frozenset((ids[2], ids[3]))])
+    asked, family = members["wants_similar_role"].to_numpy(), role_family_matrix(roles)
+    for i, j in itertools.product(range(6), repeat=2):
+        other, requesters = roles[i] != roles[j], int(asked[i]) + int(asked[j])
+        assert rules.role_mismatch[i, j] == (other and requesters > 0)
+        assert rules.role_unmet[i, j] == (requesters if not family[i, j] else 0)
+        assert rules.role_family[i, j] == (requesters if other and family[i, j] else 0)
+        assert rules.rounds_ago[i, j] == met.get(frozenset((ids[i], ids[j])), 0)
+        assert rules.blocked[i, j] == ({i, j} == {2, 3})
+    assert rules.mismatches() == int(np.triu(rules.role_mismatch, 1).sum())

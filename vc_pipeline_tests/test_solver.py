@@ -214,9 +214,52 @@ def test_pricing_in_blocks_finds_every_improving_pair_once(monkeypatch):
         reduced -= sum(z for s, z in zip(duals.odd_sets, duals.odd_set_duals) if i in s and j in s)
         if reduced > 0.1 and (i, j) not in present:
             expected.add((i, j))
+    import vc_pipeline.pairing.pair_blocks as pair_blocks
+
     for entries in (7, 200, 1 << 20):  # one row per block, several rows, one block
-        monkeypatch.setattr(pricing, "_BLOCK_ENTRIES", entries)
-        found = pricing.price_pairs(values, duals, 0.1, present, 10 ** 6)
-        assert len(found) == len(set(found)) and set(found) == expected
+        monkeypatch.setattr(pair_blocks, "_BLOCK_ENTRIES", entries)
+        # kept values per row: every later partner, a few (most pairs priced beyond them), one
+        for kept, reads in ((n, 1 << 21), (4, 1 << 21), (1, 5)):
+            monkeypatch.setattr(pricing, "_PAIRS_PER_READ", reads)
+            bounds = pricing.scan_values(pair_blocks.Dense(values), 3, kept=kept).bounds
+            found = pricing.price_pairs(values, duals, 0.1, present, 10 ** 6, bounds=bounds)
+            assert len(found) == len(set(found)) and set(found) == expected
         top = {tuple(sorted((i, int(j)))) for i in range(n) for j in np.argsort(-values[i])[:3]}
         assert pricing.best_candidates(values, 3) == top
+
+
+def test_a_round_read_by_block_pairs_exactly_as_its_arrays(monkeypatch):
+    """Scores, forbidden pairs and levels as PairBlocks computed block by block (no stage array,
+    tiny blocks, few kept values per row) give the same groups, total and level costs as arrays."""
+    import vc_pipeline.pairing.pair_blocks as pair_blocks
+    import vc_pipeline.pairing.pricing as pricing
+    import vc_pipeline.pairing.solver as solver
+
+    rng = np.random.default_rng(5)
+    n = 61
+    scores = np.triu(rng.random((n, n)), 1)
+    scores += scores.T
+    forbidden = np.triu(rng.random((n, n)) < 0.1, 1)
+    forbidden |= forbidden.T
+    met = np.triu(rng.random((n, n)) < 0.97, 1)  # so many repeats that some must be broken
+    met = (met | met.T).astype(float)
+    levels = [Level("repeat", met, byes=(rng.random(n) < 0.5).astype(float))]
+    dense = solve_pairing(scores, forbidden, levels=levels)
+    monkeypatch.setattr(solver, "_DENSE_UP_TO", 0)
+    monkeypatch.setattr(pricing, "_KEPT_PER_ROW", 3)
+    monkeypatch.setattr(pair_blocks, "_BLOCK_ENTRIES", 150)
+    as_formula = (lambda array: pair_blocks.Formula(n, lambda at: at.matrix(array)))
+    blocks = solve_pairing(as_formula(scores), as_formula(forbidden), levels=[Level("repeat", as_formula(met), levels[0].byes)])
+    assert dense.broken["repeat"] > 0 and dense.proven_optimal and blocks.proven_optimal
+    assert (blocks.groups, blocks.total, blocks.broken) == (dense.groups, dense.total, dense.broken)
+
+
+def test_sparse_pairs_read_the_same_by_block_and_by_pair():
+    from vc_pipeline.pairing.pair_blocks import SparsePairs
+
+    pairs = SparsePairs(5, [0, 3, 1], [2, 4, 0], [7, 9, 5], fill=0, dtype=int)
+    whole = pairs.dense()
+    assert whole[0, 2] == whole[2, 0] == 7 and whole[4, 3] == 9 and whole[1, 0] == 5 and whole.sum() == 42
+    assert pairs.block(np.array([4, 0]), slice(2, 5)).tolist() == [[0, 9, 0], [7, 0, 0]]
+    assert pairs.pairs(np.array([2, 3, 1]), np.array([0, 3, 4])).tolist() == [7, 0, 0]
+    assert pairs.count_true() == 3 and pairs.row_counts().tolist() == [2, 1, 1, 1, 1]

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vc_pipeline.pairing.pair_blocks import Formula, PairBlocks, SparsePairs, as_blocks
+
 if TYPE_CHECKING:
     import highspy
 
@@ -36,13 +38,15 @@ class BackupSolverFailed(RuntimeError):
     """HiGHS did not prove an optimum (or returned a non-integral point); nothing was read."""
 
 
-def choose_backups(scores: np.ndarray, groups: Iterable[tuple[int, ...]], forbidden: Iterable[tuple[int, int]],
-                   *, per_member: int = 2, cap: int = 3, candidates: int = 15) -> list[tuple[int | None, ...]]:
+def choose_backups(scores: "np.ndarray | PairBlocks", groups: Iterable[tuple[int, ...]],
+                   forbidden: "Iterable[tuple[int, int]] | PairBlocks", *, per_member: int = 2, cap: int = 3,
+                   candidates: int = 15) -> list[tuple[int | None, ...]]:
     """Each member's ranked backups for a round.
 
-    scores: N×N array, scores[i, j] = how well i and j suit each other (symmetric in the pipeline).
-    groups: the round's groups (pairs, a triad, one-member byes); group-mates are never backups.
-    forbidden: index pairs that may not meet (met before, role rule, organizer block), any order.
+    scores: N×N array (or PairBlocks), scores[i, j] = how well i and j suit each other (symmetric
+    in the pipeline). groups: the round's groups (pairs, a triad, one-member byes); group-mates
+    are never backups. forbidden: index pairs that may not meet (met before, role rule, organizer
+    block), any order, or a symmetric N×N bool PairBlocks of them (read by block: no N×N mask).
     per_member: backups per member. cap: the most times one member may be someone's backup.
     candidates: best allowed partners per member in the first LP (pricing adds others if useful).
 
@@ -55,53 +59,77 @@ def choose_backups(scores: np.ndarray, groups: Iterable[tuple[int, ...]], forbid
     scores = _checked_scores(scores)
     if per_member < 1 or cap < 0 or candidates < 1:
         raise ValueError(f"need per_member >= 1, cap >= 0, candidates >= 1; got {per_member}, {cap}, {candidates}")
-    chosen, _ = _solve(scores, _blocked(len(scores), groups, forbidden), per_member, cap, candidates)
+    chosen, _ = _solve(scores, _blocked(scores.n, groups, forbidden), per_member, cap, candidates)
     return _ranked(scores, chosen, per_member)
 
 
-def _checked_scores(scores) -> np.ndarray:
-    scores = np.asarray(scores, dtype=float)
-    if scores.ndim != 2 or scores.shape[0] != scores.shape[1]:
-        raise ValueError(f"scores must be a square N×N array, got shape {scores.shape}")
-    if not np.isfinite(scores).all():
-        raise ValueError("scores must be finite (no NaN or inf)")
+def _checked_scores(scores) -> PairBlocks:
+    if not isinstance(scores, PairBlocks):
+        scores = np.asarray(scores, dtype=float)
+        if scores.ndim != 2 or scores.shape[0] != scores.shape[1]:
+            raise ValueError(f"scores must be a square N×N array, got shape {scores.shape}")
+    scores = as_blocks(scores)
+    for rows in _row_chunks(scores.n):  # by block: no N×N temporary
+        if not np.isfinite(scores.block(rows, slice(0, scores.n))).all():
+            raise ValueError("scores must be finite (no NaN or inf)")
     return scores
 
 
-def _blocked(n: int, groups: Iterable[tuple[int, ...]], forbidden: Iterable[tuple[int, int]]) -> np.ndarray:
-    """N×N mask of pairs that may not be backups: self, group-mates, forbidden (both orders)."""
-    blocked = np.eye(n, dtype=bool)
-    for group in groups:
+def _blocked(n: int, groups: Iterable[tuple[int, ...]], forbidden) -> PairBlocks:
+    """The pairs that may not be backups, as bool PairBlocks: self, group-mates, forbidden (both orders)."""
+    group_of = np.arange(n) + n  # a member in no group is in a group of its own
+    for number, group in enumerate(groups):
         g = np.asarray(group, dtype=int)
         if g.size and (g.min() < 0 or g.max() >= n):
             raise ValueError(f"group {tuple(group)} has an index outside 0..{n - 1}")
-        blocked[np.ix_(g, g)] = True
-    pairs = np.asarray(list(forbidden), dtype=int).reshape(-1, 2)
-    if pairs.size and (pairs.min() < 0 or pairs.max() >= n):
-        raise ValueError(f"a forbidden pair has an index outside 0..{n - 1}")
-    blocked[pairs[:, 0], pairs[:, 1]] = True
-    blocked[pairs[:, 1], pairs[:, 0]] = True
-    return blocked
+        group_of[g] = number
+    if not isinstance(forbidden, PairBlocks):
+        pairs = np.asarray(list(forbidden), dtype=int).reshape(-1, 2)
+        if pairs.size and (pairs.min() < 0 or pairs.max() >= n):
+            raise ValueError(f"a forbidden pair has an index outside 0..{n - 1}")
+        forbidden = SparsePairs(n, pairs[:, 0], pairs[:, 1], True, fill=False, dtype=bool)
+    return Formula(n, lambda at: (at.row(group_of) == at.col(group_of)) | at.of(forbidden), symmetric=True)
 
 
-def _solve(scores: np.ndarray, blocked: np.ndarray, per_member: int, cap: int,
+class _Edges:
+    """The (member, backup) edges already in the LP, looked up by block of members."""
+
+    def __init__(self, n: int):
+        self.n, self.keys = n, np.zeros(0, dtype=np.int64)
+
+    def add(self, edges: np.ndarray) -> None:
+        self.keys = np.union1d(self.keys, edges[:, 0].astype(np.int64) * self.n + edges[:, 1])
+
+    def block(self, rows: slice) -> np.ndarray:
+        mask = np.zeros((rows.stop - rows.start, self.n), dtype=bool)
+        lo, hi = np.searchsorted(self.keys, [rows.start * self.n, rows.stop * self.n])
+        keys = self.keys[lo:hi]
+        mask[keys // self.n - rows.start, keys % self.n] = True
+        return mask
+
+
+def _solve(scores: PairBlocks, blocked: PairBlocks, per_member: int, cap: int,
            candidates: int) -> tuple[np.ndarray, int]:
     """The chosen (member, backup) pairs as an E×2 array, and how many LP solves it took."""
-    n = len(scores)
-    is_open = ~blocked  # allowed and not yet in the LP
-    coverable = int(is_open.any(axis=1).sum())  # members with any allowed partner
-    edges = _best_open(scores, is_open, candidates)
+    n = scores.n
+    added = _Edges(n)  # allowed and not yet in the LP: not blocked, not added
+    coverable, spread_high, spread_low = 0, 0.0, 0.0  # members with any allowed partner; the score range
+    for rows in _row_chunks(n):
+        coverable += int((~blocked.block(rows, slice(0, n))).any(axis=1).sum())
+        block = scores.block(rows, slice(0, n))
+        spread_high, spread_low = max(spread_high, float(block.max())), min(spread_low, float(block.min()))
+    edges = _best_open(scores, blocked, added, candidates)
     if cap == 0 or not len(edges):
         return np.empty((0, 2), dtype=int), 0
-    spread = max(float(scores.max()), 0.0) - min(float(scores.min()), 0.0)
+    spread = spread_high - spread_low
     # A bonus just above one score usually covers everyone. Full coverage already proves the
     # order "coverage first, then score"; only otherwise do we raise the bonus above any score total.
     highs = _new_model(n, per_member, cap, spread + 1.0)
-    edges, x, solves = _price_out(highs, scores, is_open, edges, per_member)
+    edges, x, solves = _price_out(highs, scores, blocked, added, edges, per_member)
     if len(np.unique(edges[x > 0.5, 0])) < coverable:
         big = per_member * n * spread + 1.0
         highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.full(n, -big))
-        edges, x, more = _price_out(highs, scores, is_open, edges, per_member, added=len(edges))
+        edges, x, more = _price_out(highs, scores, blocked, added, edges, per_member, done=len(edges))
         solves += more
     return edges[x > 0.5], solves
 
@@ -123,28 +151,28 @@ def _new_model(n: int, per_member: int, cap: int, bonus: float) -> "highspy.High
     return highs
 
 
-def _add_pairs(highs: "highspy.Highs", scores: np.ndarray, edges: np.ndarray) -> None:
+def _add_pairs(highs: "highspy.Highs", scores: PairBlocks, edges: np.ndarray) -> None:
     """Add a column x_ij in [0, 1] per (member i, backup j) edge, earning scores[i, j]."""
-    e, n = len(edges), len(scores)
+    e, n = len(edges), scores.n
     rows = np.column_stack([edges[:, 0], n + edges[:, 1]]).ravel().astype(np.int32)
-    highs.addCols(e, -scores[edges[:, 0], edges[:, 1]], np.zeros(e), np.ones(e), 2 * e,
+    highs.addCols(e, -scores.pairs(edges[:, 0], edges[:, 1]), np.zeros(e), np.ones(e), 2 * e,
                   np.arange(0, 2 * e, 2, dtype=np.int32), rows, np.tile([-1.0, 1.0], e))
 
 
-def _price_out(highs: "highspy.Highs", scores: np.ndarray, is_open: np.ndarray, edges: np.ndarray,
-               per_member: int, added: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
+def _price_out(highs: "highspy.Highs", scores: PairBlocks, blocked: PairBlocks, added: _Edges, edges: np.ndarray,
+               per_member: int, done: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
     """Solve; add the open pairs whose reduced cost says they would raise the optimum; repeat
-    until none would, so the LP is optimal over every allowed pair. `edges[:added]` are already
-    in the model. Closes added pairs in `is_open`. Returns all edges, x per edge, LP solves."""
-    n = len(scores)
-    new = edges[added:]
+    until none would, so the LP is optimal over every allowed pair. `edges[:done]` are already
+    in the model (and in `added`, which takes the others). Returns all edges, x per edge, LP solves."""
+    n = scores.n
+    new = edges[done:]
     for solves in range(1, _MAX_SOLVES + 1):
         if len(new):
-            is_open[new[:, 0], new[:, 1]] = False
+            added.add(new)
             _add_pairs(highs, scores, new)
         x, member_duals, cap_duals = _run(highs, n)
         # reduced cost of an open pair (i, j): scores[i, j] - member_duals[i] + cap_duals[j]
-        new = _best_open(scores, is_open, per_member, shift=(member_duals, cap_duals), above=_PRICE_TOL)
+        new = _best_open(scores, blocked, added, per_member, shift=(member_duals, cap_duals), above=_PRICE_TOL)
         if not len(new):
             return edges, x, solves
         edges = np.concatenate([edges, new])
@@ -172,31 +200,34 @@ def _row_chunks(n: int) -> Iterator[slice]:
         yield slice(start, min(start + _ROW_CHUNK, n))
 
 
-def _best_open(values: np.ndarray, is_open: np.ndarray, k: int, shift=None,
+def _best_open(values: PairBlocks, blocked: PairBlocks, added: _Edges, k: int, shift=None,
                above: float = -np.inf) -> np.ndarray:
-    """Up to k open (row, column) pairs per row with the highest value (> `above`), as an E×2 array.
-    `shift` = (row_duals, column_duals) turns scores into reduced costs chunk by chunk."""
-    n = len(values)
+    """Up to k open (row, column) pairs (not blocked, not added) per row with the highest value
+    (> `above`), as an E×2 array. `shift` = (row_duals, column_duals) turns scores into reduced
+    costs chunk by chunk."""
+    n = values.n
     k = min(k, n)
     found = [np.empty((0, 2), dtype=int)]
     for rows in _row_chunks(n):
-        chunk = values[rows]
+        chunk = values.block(rows, slice(0, n))
         if shift is not None:
             chunk = chunk - shift[0][rows, None] + shift[1][None, :]
-        chunk = np.where(is_open[rows], chunk, -np.inf)
+        chunk = np.where(blocked.block(rows, slice(0, n)) | added.block(rows), -np.inf, chunk)
         top = np.argpartition(-chunk, k - 1, axis=1)[:, :k]
         r, c = np.nonzero(np.take_along_axis(chunk, top, axis=1) > above)
         found.append(np.column_stack([r + rows.start, top[r, c]]))
     return np.concatenate(found)
 
 
-def _ranked(scores: np.ndarray, chosen: np.ndarray, per_member: int) -> list[tuple[int | None, ...]]:
+def _ranked(scores: PairBlocks, chosen: np.ndarray, per_member: int) -> list[tuple[int | None, ...]]:
     """Per member, its chosen backups best score first (ties: lower index), padded with None."""
-    mine: list[list[int]] = [[] for _ in range(len(scores))]
+    mine: list[list[int]] = [[] for _ in range(scores.n)]
+    chosen = np.asarray(chosen, dtype=np.int64).reshape(-1, 2)
+    score_of = dict(zip(map(tuple, chosen.tolist()), scores.pairs(chosen[:, 0], chosen[:, 1]).tolist()))
     for i, j in chosen.tolist():
         mine[i].append(j)
     ranked = []
     for i, backups in enumerate(mine):
-        backups.sort(key=lambda j: (-scores[i, j], j))
+        backups.sort(key=lambda j: (-score_of[(i, j)], j))
         ranked.append(tuple(backups) + (None,) * (per_member - len(backups)))
     return ranked

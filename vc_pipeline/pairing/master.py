@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vc_pipeline.errors import UserError
+from vc_pipeline.pairing.pair_blocks import PairBlocks, as_blocks
 
 
 class SolverFailed(UserError, RuntimeError):
@@ -22,15 +23,32 @@ class Budget:
     """A rule of the order already settled at its best: the chosen groups may cost it at most
     `bound` (a pair costs pairs[i, j], a triad the sum of its three pairs, a bye byes[i])."""
 
-    pairs: np.ndarray
+    pairs: "np.ndarray | PairBlocks"
     byes: np.ndarray
     bound: float
 
+    def __post_init__(self):
+        self.pairs = as_blocks(self.pairs)
+
     def pair_cost(self, i: int, j: int) -> float:
-        return float(self.pairs[i, j])
+        return float(self.pair_costs([(i, j)])[0])
 
     def triad_cost(self, i: int, j: int, k: int) -> float:
-        return float(self.pairs[i, j] + self.pairs[i, k] + self.pairs[j, k])
+        return float(self.triad_costs([(i, j, k)])[0])
+
+    def pair_costs(self, pairs: list[tuple[int, int]]) -> np.ndarray:
+        """What each pair (i, j) costs, read at once."""
+        if not len(pairs):
+            return np.zeros(0)
+        a, b = np.asarray(pairs, dtype=np.int64).T
+        return np.asarray(self.pairs.pairs(a, b), dtype=float)
+
+    def triad_costs(self, triads: list[tuple[int, int, int]]) -> np.ndarray:
+        """What each triad costs (its three pairs), read at once."""
+        if not len(triads):
+            return np.zeros(0)
+        i, j, k = np.asarray(triads, dtype=np.int64).T
+        return np.asarray(self.pairs.pairs(i, j) + self.pairs.pairs(i, k) + self.pairs.pairs(j, k), dtype=float)
 
 
 @dataclass
@@ -120,8 +138,8 @@ def _row(pulp, terms: list, sense: int, rhs: float):
 
 def _add_budgets(problem, pulp, columns: Columns, pair, triad, bye) -> None:
     for k, budget in enumerate(columns.budgets):
-        terms = [(budget.pair_cost(*p), x) for p, x in zip(columns.pairs, pair)]
-        terms += [(budget.triad_cost(*t), x) for t, x in zip(columns.triads, triad)]
+        terms = list(zip(budget.pair_costs(columns.pairs).tolist(), pair))
+        terms += list(zip(budget.triad_costs(columns.triads).tolist(), triad))
         terms += [(float(budget.byes[i]), x) for i, x in zip(columns.bye_members, bye)]
         problem.addConstraint(_row(pulp, [(x, c) for c, x in terms if c], pulp.LpConstraintLE, budget.bound), f"r{k}")
 

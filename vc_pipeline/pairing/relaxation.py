@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vc_pipeline.pairing.master import Budget, SolverFailed
+from vc_pipeline.pairing.pair_blocks import PairBlocks, as_blocks
 
 
 @dataclass
@@ -59,7 +60,7 @@ class RoundRelaxation:
         self.first_odd_row = rows
         self._add_columns(np.full(n, left_out_value), [[i] for i in range(n)])
         self._add_columns(np.asarray(bye_values, dtype=float),
-                          [[i, n, *self._budget_rows([b.byes[i] for b in self.budgets])] for i in bye_members])
+                          [[i, n, *self._budget_rows([float(b.byes[i]) for b in self.budgets])] for i in bye_members])
         self.bye_members = list(bye_members)
         self.columns = n + len(bye_members)
         self.pair_column: dict[tuple[int, int], int] = {}
@@ -84,14 +85,16 @@ class RoundRelaxation:
         common = set.intersection(*(self.sets_of.get(m, set()) for m in members))
         return [self.first_odd_row + k for k in sorted(common)]
 
-    def add_pairs(self, pairs: list[tuple[int, int]], values: np.ndarray) -> None:
-        """Add pair columns (i < j) worth values[i, j]."""
+    def add_pairs(self, pairs: list[tuple[int, int]], values: "np.ndarray | PairBlocks") -> None:
+        """Add pair columns (i < j) worth values[i, j] (an array or PairBlocks)."""
         pairs = [p for p in pairs if p not in self.pair_column]
         if not pairs:
             return
-        self._add_columns(np.array([values[p] for p in pairs]),
-                          [[i, j, *self._budget_rows([b.pair_cost(i, j) for b in self.budgets]), *self._odd_rows((i, j))]
-                           for i, j in pairs])
+        a, b = np.asarray(pairs, dtype=np.int64).T
+        costs = list(zip(*[budget.pair_costs(pairs).tolist() for budget in self.budgets])) or [()] * len(pairs)
+        self._add_columns(np.asarray(as_blocks(values).pairs(a, b), dtype=float),
+                          [[i, j, *self._budget_rows(cost), *self._odd_rows((i, j))]
+                           for (i, j), cost in zip(pairs, costs)])
         for p in pairs:
             self.pair_column[p] = self.columns
             self.columns += 1
@@ -101,9 +104,10 @@ class RoundRelaxation:
         fresh = [(t, w) for t, w in zip(triads, worth) if t not in self.triad_column]
         if not fresh:
             return
+        triads = [t for t, _ in fresh]
+        costs = list(zip(*[budget.triad_costs(triads).tolist() for budget in self.budgets])) or [()] * len(triads)
         self._add_columns(np.array([w for _, w in fresh]),
-                          [[*t, self.n, *self._budget_rows([b.triad_cost(*t) for b in self.budgets]), *self._odd_rows(t)]
-                           for t, _ in fresh])
+                          [[*t, self.n, *self._budget_rows(cost), *self._odd_rows(t)] for t, cost in zip(triads, costs)])
         for t, _ in fresh:
             self.triad_column[t] = self.columns
             self.columns += 1

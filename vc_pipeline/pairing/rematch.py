@@ -45,7 +45,8 @@ def rematch(pairing: pd.DataFrame, no_shows: set[str], scores: np.ndarray, ids: 
     matched = _backup_pairs(pairing, stranded, allowed)
     rest = [m for m in stranded if m not in {x for p in matched for x in p}]
     sub = [index[m] for m in rest]
-    sub_levels = [Level(level.name, level.pairs[np.ix_(sub, sub)], level.byes[sub]) for level in levels]
+    sub_levels = [Level(level.name, level.costs.block(np.array(sub, dtype=int), np.array(sub, dtype=int)), level.byes[sub])
+                  for level in levels]
     result = solve_pairing(scores[np.ix_(sub, sub)], forbidden[np.ix_(sub, sub)], levels=sub_levels) if rest else None
     optimal = [(rest[i], rest[j]) for g in (result.groups if result else []) if len(g) == 2 for i, j in [g]]
     final = pairing[["round", "member_id", "group_id", "kind", "partner_id"]].copy()

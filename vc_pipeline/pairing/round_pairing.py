@@ -8,8 +8,9 @@ import pandas as pd
 
 from vc_pipeline.errors import UserError
 from vc_pipeline.pairing.backups import choose_backups
-from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules, pin_mask
-from vc_pipeline.pairing.levers import adjusted_scores
+from vc_pipeline.pairing.constraints import HardRules, describe_violation, hard_rules, pin_blocks
+from vc_pipeline.pairing.levers import adjusted_blocks
+from vc_pipeline.pairing.pair_blocks import Formula, PairBlocks, as_blocks
 from vc_pipeline.pairing.rule_order import RoundHistory, fresh_partners, member_setbacks, rule_levels
 from vc_pipeline.pairing.settings import PairingSettings
 from vc_pipeline.pairing.solver import Pairing, solve_pairing
@@ -57,6 +58,11 @@ def score_array(member_ids: list[str], score_table: pd.DataFrame) -> np.ndarray:
     return scores
 
 
+def _row_count(mask: PairBlocks, i: int) -> int:
+    """How many members the bool PairBlocks `mask` holds for member i."""
+    return int(mask.block(slice(i, i + 1), slice(0, mask.n)).sum())
+
+
 def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRules, strict: bool) -> str:
     lines = []
     for i in stranded:
@@ -64,27 +70,43 @@ def _explain_stranded(members: pd.DataFrame, stranded: list[int], rules: HardRul
         same_role = int((members["role"] == row["role"]).sum()) - 1
         asked = (f"asked for a similar role ({row['role']}: {same_role} other member(s) in it)"
                  if row["wants_similar_role"] else "no similar-role request")
-        met = int(rules.met_before[i].sum())
+        met = _row_count(rules.met, i)
         lines.append(f"  member {row['member_id']}: {asked}; met {met} of this round's members before; "
-                     f"blocked with {int(rules.blocked[i].sum())}")
+                     f"blocked with {_row_count(rules.blocks, i)}")
     rules_named = "no repeat pair, similar role when asked, organizer blocks" if strict else "organizer blocks and pins"
     return (f"the hard constraints ({rules_named}) leave "
             f"{len(stranded)} member(s) without an allowed partner (an odd round allows one bye):\n" + "\n".join(lines))
 
 
-def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: RoundHistory,
-           settings: PairingSettings, pins: np.ndarray, pinned: list[tuple[int, int]],
-           low: np.ndarray | None) -> Pairing:
+def _forbidden(rules: HardRules, pins: PairBlocks, pinned: list[tuple[int, int]], strict: bool) -> PairBlocks:
+    """The pairs that may never meet, as bool PairBlocks: organizer blocks and pins are absolute;
+    in strict mode every hard rule is."""
+    n = rules.n
+    pin_of, ids = np.full(n, -1), np.arange(n)
+    for i, j in pinned:
+        pin_of[i], pin_of[j] = j, i
+
+    def forbidden(at):
+        blocks = at.of(rules.blocks)
+        kept_apart = blocks | at.of(pins)
+        if strict:
+            kept_apart = kept_apart | at.of(rules.met) | at.of(rules.mismatch)
+        # a pin overrides every rule but a block
+        return np.where(at.row(pin_of) == at.col(ids), blocks, kept_apart)
+    return Formula(n, forbidden, symmetric=True)
+
+
+def _solve(members: pd.DataFrame, raw: PairBlocks, rules: HardRules, history: RoundHistory,
+           settings: PairingSettings, pins: PairBlocks, pinned: list[tuple[int, int]],
+           low: PairBlocks | None) -> Pairing:
     stages = members["career_stage"].to_numpy()
-    scores = adjusted_scores(raw, stages, damping=settings.popularity_damping,
+    # computed block by block from the raw scores and per-member factors: no second N×N array
+    scores = adjusted_blocks(raw, stages, damping=settings.popularity_damping,
                              per_member=settings.popularity_candidates, bonus=settings.cross_stage_bonus)
-    bye_allowed = np.ones(len(raw), dtype=bool)
+    bye_allowed = np.ones(raw.n, dtype=bool)
     bye_allowed[[i for pair in pinned for i in pair]] = False
     strict = settings.on_infeasible == "fail"
-    # organizer blocks and pins are absolute; in strict mode every hard rule is
-    forbidden = rules.blocked | pins | (rules.met_before | rules.role_mismatch if strict else False)
-    for i, j in pinned:  # a pin overrides every rule but a block
-        forbidden[i, j] = forbidden[j, i] = rules.blocked[i, j]
+    forbidden = _forbidden(rules, pins, pinned, strict)
     levels = rule_levels(members, rules, history, low, strict=strict, priority=settings.worse_off_priority)
     pairing = solve_pairing(scores, forbidden=forbidden, levels=levels, odd=settings.odd, bye_allowed=bye_allowed,
                             time_limit=settings.time_limit_seconds)
@@ -93,7 +115,7 @@ def _solve(members: pd.DataFrame, raw: np.ndarray, rules: HardRules, history: Ro
     return pairing
 
 
-def _group_rows(ids: list[str], pairing: Pairing, raw: np.ndarray, backups, notes: dict,
+def _group_rows(ids: list[str], pairing: Pairing, raw: PairBlocks, backups, notes: dict,
                 setbacks: list[str | None]) -> pd.DataFrame:
     rows = []
     for group_id, group in enumerate(pairing.groups):
@@ -143,15 +165,24 @@ def pair_round(members: pd.DataFrame, score_table: pd.DataFrame, history: RoundH
     return result
 
 
+def _used_pairs(pairing: Pairing) -> list[tuple[int, int]]:
+    return [(i, j) for g in pairing.groups for x, i in enumerate(g) for j in g[x + 1:]]
+
+
+def _at_pairs(values: PairBlocks, pairs: list[tuple[int, int]]) -> np.ndarray:
+    index = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return values.pairs(index[:, 0], index[:, 1])
+
+
 def _violations(members: pd.DataFrame, rules: HardRules, pairing: Pairing) -> list[tuple[int, int, str]]:
     """Every pair of the pairing that breaks a rule, with the words that name it."""
-    used = [(i, j) for g in pairing.groups for x, i in enumerate(g) for j in g[x + 1:]]
-    broken = rules.met_before | rules.role_mismatch | rules.blocked
-    return [(i, j, describe_violation(members, rules, i, j)) for i, j in used if broken[i, j]]
+    used = _used_pairs(pairing)
+    return [(i, j, describe_violation(members, rules, i, j)) for (i, j), broken in zip(used, _at_pairs(rules.broken, used))
+            if broken]
 
 
-def _unpaired_reason(members: pd.DataFrame, i: int, rules: HardRules, pins: np.ndarray) -> str:
-    kept_away = int((rules.blocked[i] | pins[i]).sum())
+def _unpaired_reason(members: pd.DataFrame, i: int, rules: HardRules, pins: PairBlocks) -> str:
+    kept_away = _row_count(Formula(rules.n, lambda at: at.of(rules.blocks) | at.of(pins)), i)
     who = members.iloc[i]["member_id"]
     if not kept_away:
         return (f"{who} sits out: members the organizers' blocks left without a partner make the rest of the "
@@ -160,11 +191,12 @@ def _unpaired_reason(members: pd.DataFrame, i: int, rules: HardRules, pins: np.n
             f"{len(members) - 1} other members, and no pairing of everyone else leaves a partner")
 
 
-def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | None = None,
+def solve_round(members: pd.DataFrame, raw: "np.ndarray | PairBlocks", history: RoundHistory | None = None,
                 settings: PairingSettings | None = None, blocked: Iterable[frozenset[str]] = (),
                 pinned: Iterable[frozenset[str]] = ()) -> RoundPairing:
     """Solve the round: `members` (normalized_members rows, sorted by member_id), `raw` (their N×N
-    pair scores in that order), `history` (earlier pairs, recent byes, last round's worse-off),
+    pair scores in that order: an array, the one N×N array the pairing keeps, or PairBlocks),
+    `history` (earlier pairs, recent byes, last round's worse-off),
     `blocked` and `pinned` (pairs the organizers forbid / require; pins of people not in the round
     are ignored).
 
@@ -173,17 +205,20 @@ def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | 
     organizers' blocks leave without a partner sits out as `unpaired`. Raises RoundInfeasible
     when settings.on_infeasible == "fail" and the rules cannot all hold."""
     history, settings = history or RoundHistory(), settings or PairingSettings()
+    raw = as_blocks(raw, dtype=float)
     ids = list(members["member_id"])
     rules = hard_rules(members, history.met_before, blocked)
     index = {m: i for i, m in enumerate(ids)}
     pinned = [tuple(sorted(index[m] for m in pair)) for pair in pinned if all(m in index for m in pair)]
     if len({i for pair in pinned for i in pair}) < 2 * len(pinned):
         raise RoundInfeasible("a member is pinned to two different people; each member can have one pin")
-    pins = pin_mask(len(raw), pinned)
-    low = raw < settings.min_pair_quality if settings.min_pair_quality is not None else None
+    pins = pin_blocks(raw.n, pinned)
+    quality = settings.min_pair_quality
+    low = Formula(raw.n, lambda at: at.of(raw) < quality) if quality is not None else None
     pairing = _solve(members, raw, rules, history, settings, pins, pinned, low)
     broken = _violations(members, rules, pairing)
-    low_pairs = [(i, j) for g in pairing.groups for x, i in enumerate(g) for j in g[x + 1:] if low is not None and low[i, j]]
+    used = _used_pairs(pairing)
+    low_pairs = [p for p, weak in zip(used, _at_pairs(low, used)) if weak] if low is not None else []
     low_text = [f"{ids[i]} + {ids[j]}: score {raw[i, j]:.3f} below {settings.min_pair_quality}" for i, j in low_pairs]
     unpaired = [_unpaired_reason(members, i, rules, pins) for i in pairing.left_out]
     group_of = {i: g for g, group in enumerate(pairing.groups) for i in group}
@@ -194,14 +229,14 @@ def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | 
         notes["violations"][group_of[i]] = text
     for i, _ in low_pairs:
         notes["low"][group_of[i]] = True
-    backups = (choose_backups(raw, pairing.groups, np.argwhere(np.triu(rules.any, 1)),
+    backups = (choose_backups(raw, pairing.groups, rules.broken,
                               per_member=settings.backups_per_member, cap=settings.backup_cap)
                if settings.backups_per_member else [(None, None)] * len(ids))
     backups = [tuple(b) + (None,) * (2 - len(b)) for b in backups]
     setbacks = member_setbacks(members, pairing.groups, pairing.left_out, low)
     table = _group_rows(ids, pairing, raw, backups, notes, setbacks)
     table.insert(0, "round", members["round"].iloc[0] if len(members) else None)
-    fresh = fresh_partners(members, rules, rules.blocked | pins)
+    fresh = fresh_partners(members, rules, Formula(raw.n, lambda at: at.of(rules.blocks) | at.of(pins)))
     asked = members["wants_similar_role"].to_numpy(bool)
     thin = [f"{ids[i]} ({members.iloc[i]['role']}): {int(fresh[i])} fresh partner(s) of their role left"
             for i in np.flatnonzero(asked & (fresh < FEW_FRESH_PARTNERS))]
@@ -211,12 +246,12 @@ def solve_round(members: pd.DataFrame, raw: np.ndarray, history: RoundHistory | 
         "proven_optimal": pairing.proven_optimal, "solver_status": pairing.solver_status,
         "violations": len(broken), "low_quality_pairs": len(low_text),
         **{f"broken_{name}": float(cost) for name, cost in pairing.broken.items()},
-        "earlier_pairs_barred": int(np.triu(rules.met_before, 1).sum()),
-        "role_mismatches_barred": int(np.triu(rules.role_mismatch, 1).sum()),
+        "earlier_pairs_barred": rules.ages.mapped(lambda age: age > 0, dtype=bool).count_true(),
+        "role_mismatches_barred": rules.mismatches(),
         "byes_excluded_by_rotation": int(members["member_id"].isin(history.recent_byes).sum()),
         "worse_off_last_round": int(members["member_id"].isin(history.worse_off).sum()),
         "members_without_backup": int(table["backup_1"].isna().sum()),
-        "pins": len(pinned), "blocks": int(np.triu(rules.blocked, 1).sum()),
+        "pins": len(pinned), "blocks": rules.blocks.count_true(),
         **fresh_summary(fresh, asked),
     }
     return RoundPairing(table, pairing, [t for *_, t in broken], low_text, summary, unpaired, thin)

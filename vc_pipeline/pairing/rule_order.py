@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from vc_pipeline.pairing.constraints import HardRules
+from vc_pipeline.pairing.constraints import FAMILY, HardRules
+from vc_pipeline.pairing.pair_blocks import Formula, PairBlocks, as_blocks, zeros
 from vc_pipeline.pairing.solver import Level
-from vc_pipeline.scoring.components import role_family_matrix
+from vc_pipeline.scoring.components import role_index
 
 # what a member can get in a round that makes them worse off, most severe first
 SETBACKS = ("unpaired", "bye", "similar_role_unmet", "similar_role_family", "low_quality")
@@ -36,53 +37,64 @@ class RoundHistory:
     returning: set[str] = field(default_factory=set)
 
 
-def rule_levels(members: pd.DataFrame, rules: HardRules, history: RoundHistory, low: np.ndarray | None, *,
-                strict: bool, priority: bool) -> list[Level]:
-    """The Levels of the round, highest first. `low`: N×N bool, pairs below the minimum quality
-    (None: no minimum). `strict`: repeats and role mismatches are forbidden outright, so they get
-    no level. `priority`: last round's worse-off members are spared a setback while others can take it."""
+def rule_levels(members: pd.DataFrame, rules: HardRules, history: RoundHistory,
+                low: "np.ndarray | PairBlocks | None", *, strict: bool, priority: bool) -> list[Level]:
+    """The Levels of the round, highest first, their pair costs as PairBlocks (no N×N array).
+    `low`: N×N bool (array or PairBlocks), pairs below the minimum quality (None: no minimum).
+    `strict`: repeats and role mismatches are forbidden outright, so they get no level.
+    `priority`: last round's worse-off members are spared a setback while others can take it."""
     n = len(members)
     asked = members["wants_similar_role"].to_numpy(bool)
     levels = []
     if not strict:
-        ages = rules.rounds_ago
-        oldest = int(ages.max()) if n else 0
+        ages = rules.ages
+        oldest = int(ages.values.max(initial=0))
         levels += [
-            Level("previous_round_repeat", ages == 1),
-            Level("repeat", rules.met_before),
-            Level("repeat_recency", np.where(rules.met_before, oldest + 1 - ages, 0)),
+            Level("previous_round_repeat", ages.mapped(lambda age: age == 1)),
+            Level("repeat", ages.mapped(lambda age: age > 0)),
+            Level("repeat_recency", ages.mapped(lambda age: np.where(age > 0, oldest + 1 - age, 0))),
             # a bye leaves a similar-role request unmet too: requesters sit out only when nobody else can
-            Level("similar_role_unmet", rules.role_unmet, byes=asked),
-            Level("similar_role_family", rules.role_family),
+            Level("similar_role_unmet", rules.unmet_cost, byes=asked),
+            Level("similar_role_family", rules.family_cost),
         ]
     if history.unreliable:
         # a first coffee with someone who keeps not showing up is how newcomers stop coming
         ids = members["member_id"]
         unreliable = ids.isin(history.unreliable).to_numpy()
         newcomer = ~ids.isin(history.returning).to_numpy()
-        mask = unreliable[:, None] & newcomer[None, :]
-        levels.append(Level("unreliable_with_newcomer", mask | mask.T))
+        levels.append(Level("unreliable_with_newcomer", Formula(n, lambda at: (
+            (at.row(unreliable) & at.col(newcomer)) | (at.col(unreliable) & at.row(newcomer))).astype(float))))
+    either_low = None
     if low is not None:
-        levels.append(Level("low_quality", low | low.T))
+        low = as_blocks(low)
+        either_low = low if getattr(low, "symmetric", False) else Formula(n, lambda at: at.of(low) | at.of(low, True))
+        levels.append(Level("low_quality", Formula(n, lambda at: at.of(either_low).astype(float))))
     if priority and history.worse_off:
         spared = members["member_id"].isin(history.worse_off).to_numpy()
-        # one side's setback in a pair: its own similar-role request broken, or a weak pair
-        setback = asked[:, None] & rules.role_mismatch
-        if low is not None:
-            setback = setback | low | low.T
-        per_side = (spared[:, None] & setback).astype(int)
-        levels.append(Level("worse_off_again", per_side + per_side.T, byes=spared))
+
+        def setbacks(at):  # one side's setback in a pair: its own similar-role request broken, or a weak pair
+            mismatch = at.of(rules.mismatch)
+            weak = at.of(either_low) if either_low is not None else False
+            return ((at.row(spared) & ((at.row(asked) & mismatch) | weak)).astype(float)
+                    + (at.col(spared) & ((at.col(asked) & mismatch) | weak)))
+        levels.append(Level("worse_off_again", Formula(n, setbacks), byes=spared))
     rotated = members["member_id"].isin(history.recent_byes).to_numpy()
-    levels.append(Level("bye_rotation", np.zeros((n, n)), byes=rotated | (asked if strict else False)))
+    levels.append(Level("bye_rotation", zeros(n), byes=rotated | (asked if strict else False)))
     return levels
 
 
 def member_setbacks(members: pd.DataFrame, groups: list[tuple[int, ...]], left_out: list[int],
-                    low: np.ndarray | None) -> list[str | None]:
+                    low: "np.ndarray | PairBlocks | None") -> list[str | None]:
     """Per member (row order): the most severe SETBACKS entry it got in `groups`, or None."""
     roles = members["role"].to_numpy()
+    role_ids = role_index(list(roles)) if len(roles) else np.zeros(0, dtype=int)
     asked = members["wants_similar_role"].to_numpy(bool)
-    family = role_family_matrix(list(roles)) if len(roles) else np.zeros((0, 0), dtype=bool)
+    met = [(i, j) for g in groups for i in g for j in g if i != j]
+    weak = set()
+    if low is not None and met:
+        a, b = np.array(met).T
+        low = as_blocks(low)
+        weak = {p for p, w in zip(met, low.pairs(a, b) | low.pairs(b, a)) if w}
     setbacks: list[str | None] = [None] * len(members)
     for group in groups:
         for i in group:
@@ -91,20 +103,21 @@ def member_setbacks(members: pd.DataFrame, groups: list[tuple[int, ...]], left_o
             if not partners:
                 got.append("unpaired" if i in left_out else "bye")
             elif asked[i] and not all(roles[j] == roles[i] for j in partners):
-                got.append("similar_role_family" if all(family[i, j] for j in partners) else "similar_role_unmet")
-            if low is not None and any(low[i, j] or low[j, i] for j in partners):
+                same_family = all(FAMILY[role_ids[i], role_ids[j]] for j in partners)
+                got.append("similar_role_family" if same_family else "similar_role_unmet")
+            if any((i, j) in weak for j in partners):
                 got.append("low_quality")
             setbacks[i] = min(got, key=SETBACKS.index) if got else None
     return setbacks
 
 
-def fresh_partners(members: pd.DataFrame, rules: HardRules, unavailable: np.ndarray) -> np.ndarray:
+def fresh_partners(members: pd.DataFrame, rules: HardRules, unavailable: "np.ndarray | PairBlocks") -> np.ndarray:
     """Per member: how many of this round's members they may still meet for the first time (not
     met before, not `unavailable`: blocked or kept away by a pin); for a similar-role requester,
     only those of their role."""
     n = len(members)
-    roles = members["role"].to_numpy()
-    asked = members["wants_similar_role"].to_numpy(bool)
-    open_ = ~(rules.met_before | unavailable | np.eye(n, dtype=bool))
-    open_ &= ~(asked[:, None] & (roles[:, None] != roles[None, :]))
-    return open_.sum(axis=1)
+    unavailable, ids = as_blocks(unavailable), np.arange(n)
+    roles, asked = rules.roles, rules.asked
+    open_ = Formula(n, lambda at: ~(at.of(rules.met) | at.of(unavailable) | (at.row(ids) == at.col(ids))
+                                    | (at.row(asked) & (at.row(roles) != at.col(roles)))))
+    return open_.row_sums().astype(int)
